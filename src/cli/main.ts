@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT, TutorialError, UserError } from '../errors.js';
+import { PACKAGE_ROOT } from '../format/catalog.js';
+
+function version(): string {
+  return (JSON.parse(readFileSync(`${PACKAGE_ROOT}/package.json`, 'utf8')) as { version: string }).version;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Builds the command line. Each action loads its command module only when it runs. */
+function program(): Command {
+  const cli = new Command('alts-tutor')
+    .description('Cloud-security tutorials as guided, executable, checked runs.')
+    .version(version(), '-v, --version')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  cli
+    .command('list')
+    .description('list the tutorials, their targets and steps')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      const { listCommand } = await import('./list-command.js');
+      process.exitCode = listCommand({ json: options.json ?? false, cwd: process.cwd() });
+    });
+
+  cli
+    .command('run')
+    .description('run a tutorial, step by step')
+    .argument('<tutorial>', 'tutorial id (see `list`) or path of a .md file')
+    .option('--target <name>', 'target to run on (default: the only one, else gcp when gcloud is set up, else lab)')
+    .option('--from <step>', 'start at this step')
+    .option('--only <step>', 'run only this step (repeat, or comma-separate)', collect, [])
+    .option('--var <name=value>', 'set a variable (repeatable)', collect, [])
+    .option('-y, --yes', 'consent to run every step without asking')
+    .option('--ci', 'non-interactive run for CI (implies --yes; never writes snapshots)')
+    .option('--dry-run', 'print every step and its host; run nothing')
+    .option('--cleanup', 'run teardown steps after a failure too')
+    .addOption(new Option('--reporter <name>', 'output format').choices(['pretty', 'plain', 'json']))
+    .action(async (tutorial: string, options: Record<string, unknown>) => {
+      const { runCommand } = await import('./run-command.js');
+      process.exitCode = await runCommand(tutorial, {
+        target: options.target as string | undefined,
+        from: options.from as string | undefined,
+        only: (options.only as string[])
+          .flatMap((value) => value.split(','))
+          .map((name) => name.trim())
+          .filter(Boolean),
+        vars: options.var as string[],
+        yes: Boolean(options.yes),
+        ci: Boolean(options.ci) || Boolean(process.env.CI),
+        dryRun: Boolean(options.dryRun),
+        cleanup: Boolean(options.cleanup),
+        reporter: (options.reporter as 'pretty' | 'plain' | 'json' | undefined) ?? 'plain',
+      });
+    });
+  return cli;
+}
+
+/** Runs the CLI; every way out goes through here, so exit statuses are decided in one place. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await program().parseAsync(argv);
+  } catch (error) {
+    process.exitCode = report(error);
+  }
+}
+
+function report(error: unknown): number {
+  if (error instanceof CommanderError) {
+    const quiet = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
+    return quiet ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof TutorialError) {
+    process.stderr.write(`${error.message}\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof UserError) {
+    process.stderr.write(`alts-tutor: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ''}`);
+    return EXIT.usage;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`alts-tutor: internal error: ${message}\n`);
+  if (process.env.ALTS_TUTOR_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return EXIT.failed;
+}

@@ -1,0 +1,95 @@
+import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
+import type { Readiness } from '../format/tutorial.js';
+import { sleep } from './process-groups.js';
+
+export type ReadinessResult = { ready: true } | { ready: false; reason: string };
+
+export interface ReadinessWatch {
+  /** The background step's output so far. */
+  output(): string;
+  /** Resolves when the background step ends. */
+  ended: Promise<number | undefined>;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+const POLL_MS = 50;
+
+/** Waits until a background step is ready, ends, times out, or the run is interrupted. */
+export async function waitUntilReady(readiness: Readiness | undefined, watch: ReadinessWatch): Promise<ReadinessResult> {
+  let endedWith: { status: number | undefined } | undefined;
+  void watch.ended.then((status) => {
+    endedWith = { status };
+  });
+  const deadline = Date.now() + watch.timeoutMs;
+  for (;;) {
+    if (await isReady(readiness, watch)) return { ready: true };
+    if (endedWith) {
+      const how = endedWith.status === undefined ? 'was killed' : `exited with status ${endedWith.status}`;
+      return { ready: false, reason: `the background step ${how} before it was ready` };
+    }
+    if (watch.signal?.aborted) return { ready: false, reason: 'interrupted' };
+    if (Date.now() >= deadline) {
+      return { ready: false, reason: `not ready after ${Math.round(watch.timeoutMs / 1000)}s (${describeReadiness(readiness)})` };
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+async function isReady(readiness: Readiness | undefined, watch: ReadinessWatch): Promise<boolean> {
+  switch (readiness?.kind) {
+    case undefined:
+      return true;
+    case 'output':
+      return readiness.pattern.test(watch.output());
+    case 'port':
+      return (await portOpen(readiness.port, '127.0.0.1')) || portOpen(readiness.port, '::1');
+    case 'http':
+      return httpOk(readiness.url);
+  }
+}
+
+export function describeReadiness(readiness: Readiness | undefined): string {
+  switch (readiness?.kind) {
+    case undefined:
+      return 'started';
+    case 'output':
+      return `output matching /${readiness.pattern.source}/`;
+    case 'port':
+      return `port ${readiness.port} accepting connections`;
+    case 'http':
+      return `${readiness.url} answering 2xx`;
+  }
+}
+
+function portOpen(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host, timeout: 500 });
+    const finish = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.once('connect', () => finish(true));
+    socket.once('error', () => finish(false));
+    socket.once('timeout', () => finish(false));
+  });
+}
+
+function httpOk(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const send = url.startsWith('https:') ? httpsRequest : request;
+    const req = send(url, { method: 'GET', timeout: 1000 }, (response) => {
+      response.resume();
+      const status = response.statusCode ?? 0;
+      resolve(status >= 200 && status < 300);
+    });
+    req.once('error', () => resolve(false));
+    req.once('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
+    req.end();
+  });
+}

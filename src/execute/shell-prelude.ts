@@ -1,0 +1,78 @@
+/**
+ * The bash side of a host session. Node writes requests on the shell's stdin; every request
+ * reads its payload (a step's text, a variable's value) with `read -d ''` up to a NUL byte, so
+ * no value or command text is ever parsed as part of the framing. The shell answers with marker
+ * lines on stdout: `\x1e<nonce> <kind> <fields…>`, which the Node side splits from step output.
+ *
+ * Two ways to run a step:
+ * - a transcript command (`$ cmd`) is `eval`ed in the shell itself, as cram does, so variables,
+ *   functions and the working directory carry over at no cost;
+ * - a script block runs in a subshell with `set -eEuo pipefail`, so it stops at its failing line
+ *   without killing the session; when its status is the expected one, its variables, functions
+ *   and directory are dumped (to a private tmpfs file) and sourced back into the shell.
+ * `set -m` gives every job its own process group, so a timeout can kill a step and all it
+ * started, and nothing else.
+ */
+export function shellPrelude(nonce: string, runtimeDir: string): string {
+  const prefixes = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_'].map((c) => `\${!${c}@}`).join(' ');
+  return `
+set -m +o history
+__alts_nonce=${nonce}
+__alts_dir=${quoteShell(runtimeDir)}
+declare -A __alts_secret=()
+__alts_mark() { printf '\\036%s %s\\n' "$__alts_nonce" "$*"; }
+
+# Variables, functions and the directory of the current shell, as bash that recreates them.
+__alts_dump() {
+  local __alts_n __alts_keep=()
+  for __alts_n in ${prefixes}; do
+    case $__alts_n in
+      BASH*|FUNCNAME|LINENO|RANDOM|SRANDOM|SECONDS|EPOCH*|PIPESTATUS|SHLVL|PPID|UID|EUID|GROUPS|\\
+      HOST*|MACHTYPE|OSTYPE|OPT*|SHELLOPTS|DIRSTACK|COMP_*|HISTCMD|PWD|OLDPWD|IFS|PS[0-9]|COLUMNS|LINES|_|__alts*) continue ;;
+    esac
+    [[ -n \${__alts_secret[$__alts_n]-} || \${!__alts_n@a} == *r* ]] && continue
+    __alts_keep+=("$__alts_n")
+  done
+  {
+    (( \${#__alts_keep[@]} )) && declare -p "\${__alts_keep[@]}"
+    declare -f
+    [[ -z $__alts_stay ]] && printf 'cd -- %q\\n' "$PWD"
+  } > "$__alts_dir/state" 2>/dev/null
+}
+
+# A script step: $1 id, $2 directory ('' for the session's). Sets __alts_status; the caller
+# sources the dumped state at top level (so \`declare\` stays global) when the status is expected.
+__alts_script() {
+  : > "$__alts_dir/state"
+  (
+    __alts_stay=$2
+    if [[ -n $2 ]]; then cd -- "$2" || exit; fi
+    __alts_mark pgid "$BASHPID"
+    trap __alts_dump EXIT
+    set -eEuo pipefail
+    trap '__alts_mark err "$((LINENO - __alts_base + 1))"' ERR
+    # Line 1 of an eval on this line has LINENO __alts_base, whatever bash counts from.
+    eval '__alts_base=$LINENO'; eval "$__alts_body"
+  ) </dev/null 2>&1
+  __alts_status=$?
+}
+
+# A background step: $1 id, $2 FIFO for its output, $3 directory ('' for the session's).
+__alts_background() {
+  mkfifo -m 600 "$2" || return
+  (
+    trap '__alts_mark exit "$?"' EXIT
+    if [[ -n $3 ]]; then cd -- "$3" || exit; fi
+    set -eEuo pipefail
+    eval "$__alts_body"
+  ) </dev/null >"$2" 2>&1 &
+  __alts_mark bg "$1" "$!"
+}
+__alts_mark ready
+`;
+}
+
+/** Single-quotes a string for bash. Used only for the runner's own paths, never for user values. */
+export function quoteShell(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}

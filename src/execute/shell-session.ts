@@ -1,0 +1,365 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, existsSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { MarkerScanner } from './marker-scanner.js';
+import { childProcessGroups, graceTimer, groupAlive, signalGroup, terminateGroups } from './process-groups.js';
+import { quoteShell, shellPrelude } from './shell-prelude.js';
+
+export interface ShellOptions {
+  /** Host name, for messages. */
+  host: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface StepRequest {
+  /** `command`: a transcript line run in the shell itself; `script`: a block run with errexit. */
+  kind: 'command' | 'script';
+  body: string;
+  /** A script's variables and directory are kept only when it exits with this status. */
+  expectedExit: number;
+  /** Absolute directory for this step only. */
+  cwd?: string;
+  timeoutMs: number;
+  onOutput(chunk: Buffer): void;
+}
+
+export interface StepOutcome {
+  /** Exit status as bash reports it (128+N when killed by signal N). */
+  exitCode: number;
+  timedOut: boolean;
+  interrupted: boolean;
+  /** For scripts: the line (1-based, in the script) of the command that failed. */
+  errorLine?: number;
+  /** The shell itself ended (the step ran `exit`, or it had to be killed): its state is gone. */
+  shellLost: boolean;
+  durationMs: number;
+}
+
+export interface BackgroundJob {
+  /** Process group of the job: it and everything it started. */
+  readonly group: number;
+  /** Resolves with the exit status when the job ends (undefined when killed by a signal). */
+  readonly ended: Promise<number | undefined>;
+  stop(): Promise<void>;
+}
+
+interface Pending {
+  id: number;
+  onOutput(chunk: Buffer): void;
+  onMarker(fields: string[]): void;
+  done(status: number | undefined): void;
+}
+
+/** How long a killed step's shell gets to answer before the shell itself is killed. */
+const KILL_GRACE_MS = 2000;
+
+/**
+ * One long-lived bash for a host: every step of the host runs in it, so shell variables,
+ * functions and the working directory carry from step to step (see `shellPrelude`).
+ * One request runs at a time; background jobs run beside them.
+ */
+export class ShellSession {
+  private readonly nonce = randomBytes(8).toString('hex');
+  private readonly scanner = new MarkerScanner(this.nonce);
+  private readonly runtimeDir: string;
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly background = new Map<number, BackgroundJob>();
+  /** Process groups that steps left running with `&`: stopped when the session closes. */
+  private readonly leftovers = new Set<number>();
+  private pending: Pending | undefined;
+  private nextId = 1;
+  private lastJob = '';
+  private stderrTail = '';
+  private exited = false;
+  private interruptRequested = false;
+  private readonly exitPromise: Promise<void>;
+
+  private constructor(readonly options: ShellOptions) {
+    this.runtimeDir = makeRuntimeDir();
+    this.child = spawn('bash', ['--noprofile', '--norc'], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own session: a Ctrl-C at the terminal reaches the runner, which decides what stops.
+      detached: true,
+    });
+    this.exitPromise = new Promise((resolve) => {
+      this.child.on('close', () => {
+        this.exited = true;
+        this.pending?.done(undefined);
+        resolve();
+      });
+    });
+    this.child.stdout.on('data', (chunk: Buffer) => this.receive(chunk));
+    this.child.stderr.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4000);
+    });
+    this.child.stdin.on('error', () => {
+      // The shell is gone; the 'close' handler reports it.
+    });
+  }
+
+  /** Starts bash for a host and waits until it is ready for steps. */
+  static async start(options: ShellOptions): Promise<ShellSession> {
+    const session = new ShellSession(options);
+    const failed = new Promise<never>((_, reject) => {
+      session.child.once('error', (error) => reject(new UserError(`cannot start bash for host ${options.host}: ${error.message}`)));
+    });
+    const ready = new Promise<void>((resolve, reject) => {
+      session.pending = {
+        id: 0,
+        onOutput: () => {},
+        onMarker: (fields) => {
+          if (fields[0] === 'ready') resolve();
+        },
+        done: () => reject(new UserError(`bash for host ${options.host} exited at start: ${session.stderrTail.trim()}`)),
+      };
+    });
+    session.child.stdin.write(shellPrelude(session.nonce, session.runtimeDir));
+    await Promise.race([ready, failed]);
+    session.pending = undefined;
+    return session;
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  /** Runs one step to its end, streaming its output (stdout and stderr, in order). */
+  async run(request: StepRequest): Promise<StepOutcome> {
+    const started = performance.now();
+    const id = this.nextId++;
+    let errorLine: number | undefined;
+    let scriptGroup: number | undefined;
+    let timedOut = false;
+    let jobMarker = '';
+    const trailer =
+      request.kind === 'script'
+        ? // Not in an && list: that would switch errexit off inside the step.
+          `__alts_script ${id} ${quoteShell(request.cwd ?? '')}; [[ $__alts_status == ${request.expectedExit} ]] && . "$__alts_dir/state"; __alts_mark end ${id} "$__alts_status"`
+        : commandTrailer(id, request.cwd);
+    const status = await this.request(id, request.body, trailer, {
+      onOutput: request.onOutput,
+      onMarker: (fields) => {
+        if (fields[0] === 'err') errorLine = Number(fields[1]);
+        if (fields[0] === 'pgid') scriptGroup = Number(fields[1]);
+        if (fields[0] === 'end') jobMarker = fields[3] ?? '';
+      },
+      timeoutMs: request.timeoutMs,
+      onTimeout: () => {
+        timedOut = true;
+        this.killCurrentStep(scriptGroup);
+      },
+    });
+    this.noteLeftoverJob(request.kind === 'script' ? scriptGroup : undefined, jobMarker);
+    return {
+      exitCode: status ?? 255,
+      timedOut,
+      interrupted: this.interruptRequested,
+      shellLost: status === undefined,
+      durationMs: performance.now() - started,
+      ...(errorLine !== undefined && { errorLine }),
+    };
+  }
+
+  /** Stops the running step (Ctrl-C): its process groups get SIGTERM, then SIGKILL. */
+  interrupt(): void {
+    if (!this.pending) return;
+    this.interruptRequested = true;
+    this.killCurrentStep(undefined);
+  }
+
+  /** Runs `body` in a subshell and returns what it printed on stdout (a `$(…)` default). */
+  async capture(body: string, timeoutMs = 60_000): Promise<{ exitCode: number; stdout: string }> {
+    const id = this.nextId++;
+    const chunks: Buffer[] = [];
+    const status = await this.request(id, body, `( eval "$__alts_body" ) </dev/null 2>/dev/null; __alts_mark end ${id} $?`, {
+      onOutput: (chunk) => chunks.push(chunk),
+      onMarker: () => {},
+      timeoutMs,
+      onTimeout: () => this.killCurrentStep(undefined),
+    });
+    return { exitCode: status ?? 255, stdout: Buffer.concat(chunks).toString('utf8') };
+  }
+
+  /**
+   * Exports a variable in the shell. The value travels as data read by `read`, never as shell
+   * text, so it cannot inject code; a secret is also left out of state dumps.
+   */
+  async setVariable(name: string, value: string, secret: boolean): Promise<void> {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UserError(`invalid variable name "${name}"`);
+    const id = this.nextId++;
+    const mark = secret ? `__alts_secret[${name}]=1; ` : '';
+    await this.request(id, value, `${mark}export ${name}="$__alts_body"; __alts_body=; __alts_mark end ${id} 0`, {
+      onOutput: () => {},
+      onMarker: () => {},
+      timeoutMs: 10_000,
+      onTimeout: () => {},
+    });
+  }
+
+  /** Starts a background step in its own process group; its output streams to `onOutput`. */
+  async startBackground(body: string, cwd: string | undefined, onOutput: (chunk: Buffer) => void): Promise<BackgroundJob> {
+    const id = this.nextId++;
+    const fifo = join(this.runtimeDir, `bg-${id}`);
+    let group: number | undefined;
+    const status = await this.request(
+      id,
+      body,
+      `__alts_background ${id} ${quoteShell(fifo)} ${quoteShell(cwd ?? '')}; __alts_mark end ${id} $?`,
+      {
+        onOutput: () => {},
+        onMarker: (fields) => {
+          if (fields[0] === 'bg') group = Number(fields[2]);
+        },
+        timeoutMs: 10_000,
+        onTimeout: () => {},
+      },
+    );
+    if (status !== 0 || group === undefined) {
+      throw new UserError(`cannot start a background step on host ${this.options.host}: ${this.stderrTail.trim()}`);
+    }
+    const job = followBackground(group, fifo, this.nonce, onOutput);
+    this.background.set(group, job);
+    return job;
+  }
+
+  /** Stops background jobs and anything steps left running, then ends the shell. */
+  async close(): Promise<void> {
+    await Promise.all([...this.background.values()].map((job) => job.stop()));
+    if (!this.exited) {
+      const groups = new Set([...this.leftovers, ...childProcessGroups(this.child.pid ?? 0)]);
+      await terminateGroups(groups, KILL_GRACE_MS);
+      this.child.stdin.end();
+      const ended = await Promise.race([this.exitPromise.then(() => true), graceTimer(KILL_GRACE_MS).then(() => false)]);
+      if (!ended) signalGroup(this.child.pid ?? 0, 'SIGKILL');
+      await this.exitPromise;
+    }
+    rmSync(this.runtimeDir, { recursive: true, force: true });
+  }
+
+  private request(
+    id: number,
+    payload: string,
+    trailer: string,
+    handlers: {
+      onOutput(chunk: Buffer): void;
+      onMarker(fields: string[]): void;
+      timeoutMs: number;
+      onTimeout(): void;
+    },
+  ): Promise<number | undefined> {
+    if (this.pending) throw new Error('BUG: a shell session runs one request at a time');
+    if (payload.includes('\0')) throw new UserError('a step or value cannot contain a NUL byte');
+    if (this.exited) return Promise.resolve(undefined);
+    this.interruptRequested = false;
+    return new Promise((resolve) => {
+      const timer = setTimeout(handlers.onTimeout, handlers.timeoutMs);
+      this.pending = {
+        id,
+        onOutput: handlers.onOutput,
+        onMarker: handlers.onMarker,
+        done: (status) => {
+          clearTimeout(timer);
+          this.pending = undefined;
+          resolve(status);
+        },
+      };
+      this.child.stdin.write(`IFS= read -r -d '' __alts_body\n${payload}\0${trailer}\n`);
+    });
+  }
+
+  private receive(chunk: Buffer): void {
+    for (const event of this.scanner.push(chunk)) {
+      const pending = this.pending;
+      if (!pending) continue;
+      if (event.type === 'output') {
+        pending.onOutput(event.data);
+        continue;
+      }
+      pending.onMarker(event.fields);
+      if (event.fields[0] === 'end' && Number(event.fields[1]) === pending.id) {
+        pending.done(Number(event.fields[2]));
+      }
+    }
+  }
+
+  /**
+   * Kills the running step: every process group the shell has started, other than background
+   * steps and jobs earlier steps left running. If the shell itself is stuck (a loop of builtins),
+   * it is killed after a grace period and the step reports a lost shell.
+   */
+  private killCurrentStep(scriptGroup: number | undefined): void {
+    const shellPid = this.child.pid ?? 0;
+    const groups = childProcessGroups(shellPid);
+    if (scriptGroup !== undefined) groups.add(scriptGroup);
+    for (const group of [...this.background.keys(), ...this.leftovers]) groups.delete(group);
+    const pending = this.pending;
+    void terminateGroups(groups, KILL_GRACE_MS).then(() => {
+      if (this.pending !== pending || this.exited) return;
+      const timer = setTimeout(() => {
+        if (this.pending === pending && !this.exited) signalGroup(shellPid, 'SIGKILL');
+      }, KILL_GRACE_MS);
+      timer.unref();
+    });
+  }
+
+  /** Remembers jobs a step started with `&`, so that closing the session stops them. */
+  private noteLeftoverJob(scriptGroup: number | undefined, jobMarker: string): void {
+    if (scriptGroup !== undefined && groupAlive(scriptGroup)) this.leftovers.add(scriptGroup);
+    if (jobMarker !== '' && jobMarker !== this.lastJob) {
+      this.lastJob = jobMarker;
+      this.leftovers.add(Number(jobMarker));
+    }
+  }
+}
+
+function commandTrailer(id: number, cwd: string | undefined): string {
+  const run = cwd === undefined ? 'eval "$__alts_body"' : `cd -- ${quoteShell(cwd)} && eval "$__alts_body"`;
+  const restore = cwd === undefined ? '' : '; cd -- "$__alts_here"';
+  const save = cwd === undefined ? '' : '__alts_here=$PWD; ';
+  return `${save}{ ${run}; } </dev/null 2>&1; __alts_status=$?${restore}; __alts_mark end ${id} "$__alts_status" "$!"`;
+}
+
+/** Reads a background job's output FIFO until every writer is gone. */
+function followBackground(group: number, fifo: string, nonce: string, onOutput: (chunk: Buffer) => void): BackgroundJob {
+  const scanner = new MarkerScanner(nonce);
+  let status: number | undefined;
+  const stream = createReadStream(fifo);
+  stream.once('open', () => unlinkSync(fifo));
+  const ended = new Promise<number | undefined>((resolve) => {
+    stream.on('data', (chunk) => {
+      for (const event of scanner.push(chunk as Buffer)) {
+        if (event.type === 'output') onOutput(event.data);
+        else if (event.fields[0] === 'exit') status = Number(event.fields[1]);
+      }
+    });
+    stream.on('close', () => resolve(status));
+    stream.on('error', () => resolve(status));
+  });
+  return {
+    group,
+    ended,
+    async stop() {
+      await terminateGroups([group], KILL_GRACE_MS);
+      // A job killed before it opened its FIFO would leave the reader waiting forever.
+      if (existsSync(fifo)) stream.destroy();
+      await Promise.race([ended, graceTimer(KILL_GRACE_MS)]);
+      stream.destroy();
+    },
+  };
+}
+
+/** A private directory for state dumps and FIFOs: tmpfs when there is one, so nothing hits disk. */
+function makeRuntimeDir(): string {
+  const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  try {
+    return mkdtempSync(join(base, 'alts-tutor-'));
+  } catch {
+    return mkdtempSync(join(tmpdir(), 'alts-tutor-'));
+  }
+}

@@ -1,0 +1,71 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../errors.js';
+import { parseTutorial } from './parse-tutorial.js';
+import type { Tutorial } from './tutorial.js';
+
+/** The installed package's root: bundled tutorials, steps and snapshots live under it. */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Where tutorials are looked up by id: the current project's `tutorials/`, then the bundled ones. */
+export function tutorialDirs(cwd: string): string[] {
+  const dirs = [resolve(cwd, 'tutorials'), resolve(PACKAGE_ROOT, 'tutorials')];
+  return [...new Set(dirs)].filter((dir) => existsSync(dir));
+}
+
+/** Resolves `<id|file.md>` to a tutorial file, or says what exists. */
+export function findTutorialFile(reference: string, cwd: string): string {
+  if (reference.endsWith('.md') || reference.includes('/')) {
+    const file = resolve(cwd, reference);
+    if (!existsSync(file)) throw new UserError(`no such tutorial file: ${reference}`);
+    return file;
+  }
+  for (const dir of tutorialDirs(cwd)) {
+    const file = resolve(dir, `${reference}.md`);
+    if (existsSync(file)) return file;
+  }
+  const known = listTutorialFiles(cwd).map((file) => basename(file, '.md'));
+  throw new UserError(
+    `unknown tutorial "${reference}"`,
+    known.length > 0 ? `tutorials: ${known.join(', ')}` : 'give the path of a .md file',
+  );
+}
+
+/** Every tutorial file reachable by id, the project's first; an id is listed once. */
+export function listTutorialFiles(cwd: string): string[] {
+  const seen = new Set<string>();
+  const files: string[] = [];
+  for (const dir of tutorialDirs(cwd)) {
+    for (const name of readdirSync(dir)
+      .filter((entry) => entry.endsWith('.md'))
+      .sort()) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      files.push(resolve(dir, name));
+    }
+  }
+  return files;
+}
+
+export function loadTutorial(file: string): Tutorial {
+  let markdown: string;
+  try {
+    markdown = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  return parseTutorial(markdown, displayPath(file), basename(file, '.md'));
+}
+
+/** A path as messages show it: relative to the working directory when under it. */
+export function displayPath(file: string): string {
+  const shown = relative(process.cwd(), file);
+  return shown !== '' && !shown.startsWith('..') && !isAbsolute(shown) ? shown : file;
+}
+
+/** The directory that holds a tutorial's `tutorials/`, `steps/` and `snapshots/`. */
+export function projectRootOf(file: string): string {
+  const dir = dirname(file);
+  return basename(dir) === 'tutorials' ? dirname(dir) : dir;
+}

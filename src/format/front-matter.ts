@@ -1,0 +1,141 @@
+import * as v from 'valibot';
+import { LineCounter, parseDocument } from 'yaml';
+import { TutorialError } from '../errors.js';
+import type { HostSpec, Target, VariableSpec } from './tutorial.js';
+
+export interface FrontMatter {
+  title?: string;
+  requires: string[];
+  targets: Record<string, Target>;
+  variables: Record<string, VariableSpec>;
+}
+
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const HOST_NAME = /^[A-Za-z0-9][\w.-]*$/;
+
+const scalar = v.pipe(
+  v.union([v.string(), v.number(), v.boolean()]),
+  v.transform((value) => String(value)),
+);
+
+const hostSchema = v.union(
+  [
+    v.literal('local'),
+    v.strictObject({ local: v.literal(true) }),
+    v.strictObject({ gce: v.pipe(v.string(), v.nonEmpty()) }),
+    v.strictObject({ kubectl: v.pipe(v.string(), v.nonEmpty()) }),
+    v.strictObject({ ssh: v.pipe(v.string(), v.nonEmpty()) }),
+    v.strictObject({ netns: v.pipe(v.string(), v.regex(/^[\w.-]{1,40}$/)) }),
+  ],
+  'a host is "local" or one of { gce: NAME }, { kubectl: "-n NS POD" }, { ssh: USER@HOST }, { netns: NAME }',
+);
+
+const variableSchema = v.union(
+  [
+    scalar,
+    v.strictObject({
+      prompt: v.optional(v.string()),
+      default: v.optional(scalar),
+      secret: v.optional(v.boolean()),
+      description: v.optional(v.string()),
+    }),
+  ],
+  'a variable is a default value or { prompt, default, secret, description }',
+);
+
+const schema = v.strictObject({
+  title: v.optional(v.string()),
+  description: v.optional(v.string()),
+  requires: v.optional(v.array(v.string())),
+  targets: v.optional(
+    v.record(
+      v.pipe(v.string(), v.regex(HOST_NAME, 'a target name is letters, digits, ".", "_" or "-"')),
+      v.strictObject({
+        hosts: v.optional(v.record(v.pipe(v.string(), v.regex(HOST_NAME, 'invalid host name')), hostSchema)),
+        variables: v.optional(v.record(v.string(), scalar)),
+      }),
+    ),
+  ),
+  variables: v.optional(v.record(v.pipe(v.string(), v.regex(VARIABLE_NAME, 'a variable name is a shell identifier')), variableSchema)),
+});
+
+/**
+ * Parses and validates YAML front matter. `firstLine` is the file line of the YAML's first line,
+ * so that every error can say where it is.
+ */
+export function parseFrontMatter(yamlText: string, file: string, firstLine: number): FrontMatter {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineAt = (offset: number) => lineCounter.linePos(offset).line + firstLine - 1;
+
+  const yamlError = document.errors[0];
+  if (yamlError) {
+    const reason = yamlError.message.split('\n')[0] ?? 'invalid YAML';
+    throw new TutorialError(file, lineAt(yamlError.pos[0]), `front matter: ${reason}`);
+  }
+  const data: unknown = document.toJS() ?? {};
+  const result = v.safeParse(schema, data);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const keys = (issue.path ?? []).map((item) => item.key as string | number);
+    // Point at the deepest node that exists for the issue's path.
+    let line = firstLine;
+    for (let depth = keys.length; depth >= 0; depth--) {
+      const node = document.getIn(keys.slice(0, depth), true) as { range?: [number, number] } | undefined;
+      if (node?.range) {
+        line = lineAt(node.range[0]);
+        break;
+      }
+    }
+    const where = keys.length > 0 ? `${keys.join('.')}: ` : '';
+    throw new TutorialError(file, line, `front matter: ${where}${describeIssue(issue)}`);
+  }
+  return normalize(result.output, file, firstLine);
+}
+
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+  if (issue.kind === 'schema' && issue.type === 'strict_object' && issue.input === undefined) {
+    return 'unknown key';
+  }
+  if (issue.type === 'strict_object' && issue.expected === 'never') return 'unknown key';
+  return issue.message;
+}
+
+function normalize(data: v.InferOutput<typeof schema>, file: string, firstLine: number): FrontMatter {
+  const targets: Record<string, Target> = {};
+  for (const [name, target] of Object.entries(data.targets ?? {})) {
+    const hosts: Record<string, HostSpec> = {};
+    for (const [host, spec] of Object.entries(target.hosts ?? {})) hosts[host] = toHostSpec(spec);
+    targets[name] = { name, hosts, variables: { ...target.variables } };
+  }
+  const variables: Record<string, VariableSpec> = {};
+  for (const [name, spec] of Object.entries(data.variables ?? {})) {
+    if (typeof spec === 'string') {
+      variables[name] = { name, default: spec, secret: false };
+      continue;
+    }
+    if (spec.secret && spec.default !== undefined) {
+      throw new TutorialError(file, firstLine, `front matter: variables.${name}: a secret cannot have a default`);
+    }
+    variables[name] = {
+      name,
+      secret: spec.secret ?? false,
+      ...(spec.prompt !== undefined && { prompt: spec.prompt }),
+      ...(spec.default !== undefined && { default: spec.default }),
+    };
+  }
+  return {
+    ...(data.title !== undefined && { title: data.title }),
+    requires: data.requires ?? [],
+    targets,
+    variables,
+  };
+}
+
+function toHostSpec(spec: v.InferOutput<typeof hostSchema>): HostSpec {
+  if (spec === 'local' || 'local' in spec) return { kind: 'local' };
+  if ('gce' in spec) return { kind: 'gce', instance: spec.gce };
+  if ('kubectl' in spec) return { kind: 'kubectl', selector: spec.kubectl };
+  if ('ssh' in spec) return { kind: 'ssh', destination: spec.ssh };
+  return { kind: 'netns', namespace: spec.netns };
+}

@@ -1,0 +1,243 @@
+import { lexer, type Token, type Tokens } from 'marked';
+import { LineError, TutorialError } from '../errors.js';
+import { parseAttributes, type StepAttributes, splitInfoString } from './attributes.js';
+import { type FrontMatter, parseFrontMatter } from './front-matter.js';
+import { slugify } from './slugify.js';
+import { isTranscript, parseTranscript } from './transcript.js';
+import type { Step, Tutorial } from './tutorial.js';
+
+const SHELL_LANGUAGES = new Set(['sh', 'bash', 'shell', 'console']);
+/** Commands that ask again before running even in run-all mode (SPEC section 3, `confirm`). */
+const DESTRUCTIVE = /\b(delete|iptables|ip6tables|sudo)\b/;
+
+/**
+ * Parses a tutorial's Markdown (with optional YAML front matter) into the `Tutorial` model.
+ * Pure: `file` is used for error messages and `Tutorial.file` only.
+ * Throws `TutorialError` (file:line) on anything malformed.
+ */
+export function parseTutorial(markdown: string, file: string, id: string): Tutorial {
+  const source = markdown.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const { frontMatter, body, bodyLine } = splitFrontMatter(source, file);
+  const builder = new StepBuilder(body.split('\n'), bodyLine);
+  try {
+    builder.walk(lexer(body), 0);
+  } catch (error) {
+    if (error instanceof LineError) throw new TutorialError(file, error.line, error.message);
+    throw error;
+  }
+  const tutorial: Tutorial = {
+    id,
+    file,
+    title: frontMatter.title ?? builder.firstHeading ?? id,
+    requires: frontMatter.requires,
+    targets: frontMatter.targets,
+    variables: frontMatter.variables,
+    steps: builder.steps,
+    frontMatterLine: bodyLine > 1 ? 1 : 0,
+  };
+  checkReferences(tutorial);
+  return tutorial;
+}
+
+function splitFrontMatter(source: string, file: string): { frontMatter: FrontMatter; body: string; bodyLine: number } {
+  const empty: FrontMatter = { requires: [], targets: {}, variables: {} };
+  if (!/^---[ \t]*\n/.test(source)) return { frontMatter: empty, body: source, bodyLine: 1 };
+  const lines = source.split('\n');
+  const close = lines.findIndex((line, index) => index > 0 && /^(---|\.\.\.)[ \t]*$/.test(line));
+  if (close === -1) throw new TutorialError(file, 1, 'front matter starts with --- but is never closed');
+  const frontMatter = parseFrontMatter(lines.slice(1, close).join('\n'), file, 2);
+  return { frontMatter, body: lines.slice(close + 1).join('\n'), bodyLine: close + 2 };
+}
+
+/** Walks marked's tokens in document order, turning shell blocks into steps. */
+class StepBuilder {
+  readonly steps: Step[] = [];
+  firstHeading: string | undefined;
+  private section = '';
+  private readonly sectionCounts = new Map<string, number>();
+  private prose: string[] = [];
+  /** Steps of the last shell block while only blank space follows it: an output block may attach. */
+  private lastBlockSteps: Step[] = [];
+  /** Index into `lines` from which nested tokens are searched for. */
+  private cursor = 0;
+
+  constructor(
+    private readonly lines: string[],
+    private readonly firstLine: number,
+  ) {}
+
+  /** `start` is the body line index where `tokens` begin when it is known exactly (top level). */
+  walk(tokens: Token[], start: number | undefined): void {
+    let at = start;
+    for (const token of tokens) {
+      const index = at ?? this.locate(token.raw);
+      this.cursor = at === undefined ? index + 1 : Math.max(this.cursor, at);
+      this.visit(token, index);
+      if (at !== undefined) at += countNewlines(token.raw);
+    }
+  }
+
+  private visit(token: Token, index: number): void {
+    switch (token.type) {
+      case 'space':
+        this.prose.push(token.raw);
+        return;
+      case 'heading':
+        this.section = token.text;
+        this.firstHeading ??= token.depth === 1 ? token.text : undefined;
+        this.prose = [];
+        this.lastBlockSteps = [];
+        return;
+      case 'code':
+        this.code(token as Tokens.Code, index);
+        return;
+      case 'list':
+        for (const item of (token as Tokens.List).items) {
+          this.cursor = this.locate(item.raw);
+          this.walk(item.tokens, undefined);
+        }
+        this.lastBlockSteps = [];
+        return;
+      case 'blockquote':
+        this.walk((token as Tokens.Blockquote).tokens, undefined);
+        this.lastBlockSteps = [];
+        return;
+      default:
+        this.prose.push(token.raw);
+        this.lastBlockSteps = [];
+    }
+  }
+
+  /** Body line index at or after the cursor whose text (less indentation and `>`) starts `raw`. */
+  private locate(raw: string): number {
+    const first = stripContainer(raw.split('\n')[0] ?? '');
+    for (let index = this.cursor; index < this.lines.length; index++) {
+      if (stripContainer(this.lines[index] ?? '') === first) return index;
+    }
+    return this.cursor;
+  }
+
+  private code(token: Tokens.Code, index: number): void {
+    const fenceLine = this.firstLine + index;
+    const fenced = /^\s*(```|~~~)/.test(token.raw);
+    const { lang, attributes: attributeText } = splitInfoString(fenced ? (token.lang ?? '') : '');
+    const isShell = SHELL_LANGUAGES.has(lang);
+    const wantsAttributes = isShell || lang === 'output' || lang === 'text';
+    let attributes: StepAttributes = {};
+    if (wantsAttributes) {
+      try {
+        attributes = parseAttributes(attributeText);
+      } catch (error) {
+        throw new LineError((error as Error).message, fenceLine);
+      }
+    }
+    if (lang === 'output' || attributes.output) {
+      this.attachOutput(token.text, fenceLine + 1, fenceLine);
+      return;
+    }
+    if (!isShell) {
+      this.prose.push(token.raw);
+      this.lastBlockSteps = [];
+      return;
+    }
+    const steps =
+      lang === 'console' || isTranscript(token.text)
+        ? this.transcriptSteps(token.text, fenceLine, attributes)
+        : [this.makeStep(token.text, fenceLine + 1, 'script', attributes)];
+    this.lastBlockSteps = steps;
+    this.prose = [];
+  }
+
+  private transcriptSteps(text: string, fenceLine: number, attributes: StepAttributes): Step[] {
+    const commands = parseTranscript(text, fenceLine + 1);
+    if (commands.length === 0) throw new LineError('a console block needs at least one "$ " command', fenceLine);
+    return commands.map((command, index) => {
+      const name = attributes.name !== undefined && commands.length > 1 ? `${attributes.name}-${index + 1}` : attributes.name;
+      const step = this.makeStep(command.command, command.line, 'command', {
+        ...attributes,
+        ...(name !== undefined && { name }),
+        ...(attributes.exit === undefined && command.exit !== undefined && { exit: command.exit }),
+      });
+      if (command.expected.length > 0 || command.exit !== undefined) {
+        step.expected = { lines: command.expected, line: command.expectedLine };
+      }
+      return step;
+    });
+  }
+
+  private makeStep(command: string, line: number, kind: Step['kind'], attributes: StepAttributes): Step {
+    const count = (this.sectionCounts.get(this.section) ?? 0) + 1;
+    this.sectionCounts.set(this.section, count);
+    const name = attributes.name ?? `${slugify(this.section) || 'step'}-${count}`;
+    if (this.steps.some((step) => step.name === name)) {
+      throw new LineError(`duplicate step name "${name}"`, line);
+    }
+    const step: Step = {
+      name,
+      section: this.section,
+      prose: this.prose.join('').trim(),
+      kind,
+      command,
+      line,
+      host: attributes.host ?? 'local',
+      background: attributes.background ?? false,
+      exit: attributes.exit ?? 0,
+      expect: attributes.expect ?? 'lines',
+      confirm: attributes.confirm ?? DESTRUCTIVE.test(command),
+      teardown: attributes.teardown ?? false,
+      interactive: attributes.interactive ?? false,
+      ...(attributes.targets && { targets: attributes.targets }),
+      ...(attributes.ready && { ready: attributes.ready }),
+      ...(attributes.timeout !== undefined && { timeout: attributes.timeout }),
+      ...(attributes.cwd !== undefined && { cwd: attributes.cwd }),
+      ...(attributes.retry && { retry: attributes.retry }),
+      ...(attributes.stop !== undefined && { stop: attributes.stop }),
+    };
+    if (step.ready && !step.background) throw new LineError('ready only applies to background=true steps', line);
+    this.steps.push(step);
+    return step;
+  }
+
+  private attachOutput(text: string, firstLine: number, fenceLine: number): void {
+    const step = this.lastBlockSteps.at(-1);
+    if (!step) throw new LineError('an output block must directly follow a sh, bash, shell or console block', fenceLine);
+    if (step.expected && step.expected.lines.length > 0) {
+      throw new LineError(`step "${step.name}" already shows its output in the transcript`, fenceLine);
+    }
+    step.expected = { lines: text.split('\n'), line: firstLine };
+    this.lastBlockSteps = [];
+  }
+}
+
+/** Hosts, targets and `stop=` must name things the tutorial declares. */
+function checkReferences(tutorial: Tutorial): void {
+  const targetNames = Object.keys(tutorial.targets);
+  const hostNames = new Set(['local', ...Object.values(tutorial.targets).flatMap((target) => Object.keys(target.hosts))]);
+  const background = new Set<string>();
+  for (const step of tutorial.steps) {
+    if (!hostNames.has(step.host)) {
+      const known = [...hostNames].join(', ');
+      throw new TutorialError(tutorial.file, step.line, `unknown host "${step.host}" (hosts of this tutorial: ${known})`);
+    }
+    for (const target of step.targets ?? []) {
+      if (!targetNames.includes(target)) {
+        const known = targetNames.length > 0 ? targetNames.join(', ') : 'none declared';
+        throw new TutorialError(tutorial.file, step.line, `unknown target "${target}" (targets: ${known})`);
+      }
+    }
+    if (step.stop !== undefined && !background.has(step.stop)) {
+      throw new TutorialError(tutorial.file, step.line, `stop=${step.stop} names no background step above it`);
+    }
+    if (step.background) background.add(step.name);
+  }
+}
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) count++;
+  return count;
+}
+
+function stripContainer(line: string): string {
+  return line.replace(/^[\s>]*/, '').trimEnd();
+}

@@ -1,0 +1,82 @@
+/** The typed model of a tutorial file (SPEC section 3). Produced by `parseTutorial`. */
+
+export interface Tutorial {
+  /** Id: the file name without `.md`. */
+  id: string;
+  /** Path of the Markdown file as messages show it (relative to the working directory when under it). */
+  file: string;
+  title: string;
+  requires: string[];
+  targets: Record<string, Target>;
+  variables: Record<string, VariableSpec>;
+  steps: Step[];
+  /** Line where the front matter starts (1) or 0 when there is none. */
+  frontMatterLine: number;
+}
+
+export interface Target {
+  name: string;
+  hosts: Record<string, HostSpec>;
+  /** Values the target gives variables (the lab's `PROJECT_ID`), below `--var` and the environment. */
+  variables: Record<string, string>;
+}
+
+export type HostSpec =
+  | { kind: 'local' }
+  | { kind: 'gce'; instance: string }
+  | { kind: 'kubectl'; selector: string }
+  | { kind: 'ssh'; destination: string }
+  | { kind: 'netns'; namespace: string };
+
+export type HostKind = HostSpec['kind'];
+
+export interface VariableSpec {
+  name: string;
+  prompt?: string;
+  /** A literal, or `$(command)` to run in the local session. */
+  default?: string;
+  secret: boolean;
+}
+
+export type Readiness = { kind: 'output'; pattern: RegExp } | { kind: 'port'; port: number } | { kind: 'http'; url: string };
+
+export type ExpectMode = 'lines' | 'contains' | 'exact' | 'none';
+
+/** Output a step is expected to print, as written in the tutorial. */
+export interface ExpectedOutput {
+  lines: string[];
+  /** Source line of the first expected line. */
+  line: number;
+}
+
+export interface Step {
+  /** Unique in the file; used by `--from`, `--only` and snapshot files. */
+  name: string;
+  /** Text of the nearest heading above the step. */
+  section: string;
+  /** Markdown between the previous step (or heading) and this one. */
+  prose: string;
+  /** `script`: an sh block run as one script with errexit; `command`: one `$ ` line of a transcript. */
+  kind: 'script' | 'command';
+  command: string;
+  /** Source line of the command (the first line inside the fence for scripts). */
+  line: number;
+  host: string;
+  /** Targets the step belongs to; undefined means all. */
+  targets?: string[];
+  background: boolean;
+  ready?: Readiness;
+  /** Milliseconds; undefined means the default. */
+  timeout?: number;
+  /** Expected exit status, from `exit=` or a transcript's `[N]` line. */
+  exit: number;
+  expect: ExpectMode;
+  confirm: boolean;
+  teardown: boolean;
+  interactive: boolean;
+  cwd?: string;
+  retry?: { attempts: number; delay: number };
+  /** Name of a background step this step stops before it runs. */
+  stop?: string;
+  expected?: ExpectedOutput;
+}

@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { UserError } from '../errors.js';
+import type { HostSpec, Step, Target, Tutorial } from '../format/tutorial.js';
+
+/** A step ready to execute: its host resolved and its limits filled in. */
+export interface PlannedStep extends Step {
+  hostSpec: HostSpec;
+  timeoutMs: number;
+  /** Absolute directory for this step, when it has `cwd`. */
+  cwdPath?: string;
+}
+
+export interface Plan {
+  tutorial: Tutorial;
+  target: Target;
+  /** Directory the hosts' shells start in: `steps/<id>/` when it exists, else where `run` started. */
+  workDir: string;
+  /** Steps in order, teardown steps excluded. */
+  steps: PlannedStep[];
+  /** Teardown steps in the order they are written (they run in reverse). */
+  teardown: PlannedStep[];
+}
+
+export interface Selection {
+  from?: string;
+  only?: string[];
+}
+
+export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+/** How long a background step gets to become ready when it has no `timeout`. */
+export const DEFAULT_READY_TIMEOUT_MS = 60_000;
+
+/**
+ * Picks the steps of `target`, applies `--from`/`--only`, resolves hosts and directories.
+ * Pure but for checking whether `steps/<id>/` exists.
+ */
+export function planSteps(tutorial: Tutorial, target: Target, projectRoot: string, invokedIn: string, selection: Selection = {}): Plan {
+  const stepsDir = resolve(projectRoot, 'steps', tutorial.id);
+  const hasStepsDir = existsSync(stepsDir);
+  const workDir = hasStepsDir ? stepsDir : invokedIn;
+  const inTarget = tutorial.steps.filter((step) => !step.targets || step.targets.includes(target.name));
+  const names = inTarget.map((step) => step.name);
+  for (const name of [selection.from, ...(selection.only ?? [])]) {
+    if (name !== undefined && !names.includes(name)) {
+      throw new UserError(`${tutorial.id} has no step "${name}" for target ${target.name}`, `steps: ${names.join(', ')}`);
+    }
+  }
+  const start = selection.from === undefined ? 0 : names.indexOf(selection.from);
+  const chosen = inTarget.filter((step, index) => index >= start && (!selection.only || selection.only.includes(step.name)));
+  const planned = chosen.map((step) => planStep(step, tutorial, target, workDir));
+  return {
+    tutorial,
+    target,
+    workDir,
+    steps: planned.filter((step) => !step.teardown),
+    teardown: planned.filter((step) => step.teardown),
+  };
+}
+
+function planStep(step: Step, tutorial: Tutorial, target: Target, workDir: string): PlannedStep {
+  const hostSpec: HostSpec | undefined = step.host === 'local' ? { kind: 'local' } : target.hosts[step.host];
+  if (!hostSpec) {
+    throw new UserError(
+      `${tutorial.file}:${step.line}: step "${step.name}" runs on host "${step.host}", which target ${target.name} does not define`,
+    );
+  }
+  const timeoutMs = step.timeout ?? (step.background ? DEFAULT_READY_TIMEOUT_MS : DEFAULT_TIMEOUT_MS);
+  return {
+    ...step,
+    hostSpec,
+    timeoutMs,
+    ...(step.cwd !== undefined && { cwdPath: isAbsolute(step.cwd) ? step.cwd : resolve(workDir, step.cwd) }),
+  };
+}

@@ -1,0 +1,64 @@
+import { formatDuration } from '../format/durations.js';
+import type { RunEvent, RunListener, StepResult } from '../run/events.js';
+import type { Paint } from './colors.js';
+
+/** Lines of a failed step's output shown under it; the log file has the rest. */
+const FAILED_OUTPUT_LINES = 40;
+
+/** One line per step with its status and time; the output of a failed step under it. */
+export function plainReporter(write: (text: string) => void, paint: Paint): RunListener {
+  let nameWidth = 0;
+  return (event: RunEvent) => {
+    switch (event.type) {
+      case 'run-start': {
+        const { plan } = event;
+        const all = [...plan.steps, ...plan.teardown];
+        nameWidth = Math.min(32, Math.max(8, ...all.map((step) => step.name.length)));
+        write(
+          `${paint('bold', plan.tutorial.title)} ${paint('dim', `(${plan.tutorial.id}, target ${plan.target.name}, ${all.length} steps, session ${event.sessionId})`)}\n`,
+        );
+        return;
+      }
+      case 'step-retry':
+        write(
+          `  ${paint('yellow', 'retry')} ${event.step.name.padEnd(nameWidth)} ${paint('dim', `${event.result.reason ?? ''}; again in ${formatDuration(event.delayMs)}`)}\n`,
+        );
+        return;
+      case 'step-end':
+        write(stepLine(event.result, event.step.host, nameWidth, paint));
+        return;
+      case 'run-end': {
+        const all = [...event.result.steps, ...event.result.teardown];
+        const count = (status: StepResult['status']) => all.filter((step) => step.status === status).length;
+        const parts = [`${count('passed')} passed`, `${count('failed')} failed`];
+        if (count('skipped') > 0) parts.push(`${count('skipped')} skipped`);
+        if (count('not-run') > 0) parts.push(`${count('not-run')} not run`);
+        const verdict =
+          event.result.status === 'interrupted'
+            ? paint('yellow', 'interrupted')
+            : event.result.status === 'passed'
+              ? paint('green', 'passed')
+              : paint('red', 'failed');
+        write(`${verdict}: ${parts.join(', ')} in ${formatDuration(event.result.durationMs)}\n`);
+        return;
+      }
+      default:
+    }
+  };
+}
+
+function stepLine(result: StepResult, host: string, nameWidth: number, paint: Paint): string {
+  const mark = { passed: paint('green', '✓'), failed: paint('red', '✗'), skipped: paint('yellow', '-'), 'not-run': paint('dim', '·') }[
+    result.status
+  ];
+  const line = `${mark} ${result.name.padEnd(nameWidth)} ${paint('dim', host.padEnd(10))} ${formatDuration(result.durationMs).padStart(7)}`;
+  if (result.status !== 'failed') return `${line}${result.reason ? paint('dim', `  ${result.reason}`) : ''}\n`;
+  const lines = result.output.replace(/\n$/, '').split('\n');
+  const shown = lines.slice(-FAILED_OUTPUT_LINES);
+  const omitted = lines.length - shown.length + (result.outputBytes > Buffer.byteLength(result.output) ? 1 : 0);
+  const body = result.output === '' ? [paint('dim', '  │ (no output)')] : shown.map((text) => `  ${paint('dim', '│')} ${text}`);
+  if (omitted > 0) body.unshift(paint('dim', `  │ … earlier output in the log`));
+  return [`${line}  ${paint('red', result.reason ?? 'failed')}`, ...body, paint('dim', `  log: ${result.logPath ?? '(none)'}`), ''].join(
+    '\n',
+  );
+}

@@ -1,0 +1,40 @@
+import type { Plan, PlannedStep } from '../plan/plan-steps.js';
+
+export type StepStatus = 'passed' | 'failed' | 'skipped' | 'not-run';
+
+/** What became of one step. Output is the tail kept in memory; the log file has all of it. */
+export interface StepResult {
+  name: string;
+  status: StepStatus;
+  exitCode?: number;
+  expectedExit: number;
+  timedOut: boolean;
+  durationMs: number;
+  attempts: number;
+  logPath?: string;
+  output: string;
+  outputBytes: number;
+  /** For scripts: the script line (1-based) of the failing command. */
+  errorLine?: number;
+  /** Why the step failed, in words. */
+  reason?: string;
+}
+
+export interface RunResult {
+  status: 'passed' | 'failed' | 'interrupted';
+  steps: StepResult[];
+  teardown: StepResult[];
+  durationMs: number;
+}
+
+/** What the runner tells its front ends (reporters, the TUI). */
+export type RunEvent =
+  | { type: 'run-start'; plan: Plan; sessionId: string }
+  | { type: 'step-start'; step: PlannedStep; attempt: number }
+  | { type: 'output'; step: PlannedStep; text: string }
+  | { type: 'step-ready'; step: PlannedStep }
+  | { type: 'step-retry'; step: PlannedStep; result: StepResult; delayMs: number }
+  | { type: 'step-end'; step: PlannedStep; result: StepResult }
+  | { type: 'run-end'; result: RunResult };
+
+export type RunListener = (event: RunEvent) => void;

@@ -1,0 +1,184 @@
+import { join } from 'node:path';
+import { OutputRecorder } from '../execute/output-recorder.js';
+import { sleep } from '../execute/process-groups.js';
+import { describeReadiness, waitUntilReady } from '../execute/readiness.js';
+import type { BackgroundJob, StepOutcome } from '../execute/shell-session.js';
+import type { Plan, PlannedStep } from '../plan/plan-steps.js';
+import type { RunListener, RunResult, StepResult } from './events.js';
+import type { HostPool } from './host-pool.js';
+
+export interface RunOptions {
+  plan: Plan;
+  hosts: HostPool;
+  sessionId: string;
+  /** Directory for the per-step log files. */
+  logDir: string;
+  /** Values to mask as `[SECRET]` in output, logs and reports. */
+  secrets: string[];
+  /** Run teardown steps after a failure too (`--cleanup`). */
+  cleanup: boolean;
+  signal?: AbortSignal;
+  /** Asked before a `confirm` step; undefined means consent was given for all (`--yes`). */
+  confirm?: (step: PlannedStep) => Promise<boolean>;
+  onEvent: RunListener;
+}
+
+/**
+ * Runs a plan's steps in order and stops at the first failure; then its teardown steps in
+ * reverse order (after a failure only with `cleanup`). Never throws for a failing step: the
+ * result says what happened to each one.
+ */
+export async function runPlan(options: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  const { plan, onEvent } = options;
+  onEvent({ type: 'run-start', plan, sessionId: options.sessionId });
+  const runner = new StepRunner(options);
+  const results: StepResult[] = [];
+  let failed = false;
+  for (const step of plan.steps) {
+    if (failed || options.signal?.aborted) {
+      results.push(notRun(step));
+      continue;
+    }
+    const result = await runner.run(step);
+    results.push(result);
+    onEvent({ type: 'step-end', step, result });
+    failed = result.status === 'failed';
+  }
+  const interrupted = options.signal?.aborted ?? false;
+  const teardown: StepResult[] = [];
+  if (!interrupted && (!failed || options.cleanup)) {
+    for (const step of [...plan.teardown].reverse()) {
+      const result = await runner.run(step);
+      teardown.push(result);
+      onEvent({ type: 'step-end', step, result });
+    }
+  }
+  const status = interrupted ? 'interrupted' : failed || teardown.some((step) => step.status === 'failed') ? 'failed' : 'passed';
+  const result: RunResult = { status, steps: results, teardown, durationMs: performance.now() - started };
+  onEvent({ type: 'run-end', result });
+  return result;
+}
+
+function notRun(step: PlannedStep): StepResult {
+  return {
+    name: step.name,
+    status: 'not-run',
+    expectedExit: step.exit,
+    timedOut: false,
+    durationMs: 0,
+    attempts: 0,
+    output: '',
+    outputBytes: 0,
+  };
+}
+
+class StepRunner {
+  private readonly background = new Map<string, BackgroundJob>();
+  private logCount = 0;
+
+  constructor(private readonly options: RunOptions) {}
+
+  async run(step: PlannedStep): Promise<StepResult> {
+    if (step.confirm && this.options.confirm && !(await this.options.confirm(step))) {
+      return { ...notRun(step), status: 'skipped', reason: 'not confirmed' };
+    }
+    const attempts = step.retry?.attempts ?? 1;
+    for (let attempt = 1; ; attempt++) {
+      this.options.onEvent({ type: 'step-start', step, attempt });
+      const result = await this.attempt(step, attempt);
+      if (result.status !== 'failed' || attempt >= attempts || this.options.signal?.aborted) return result;
+      const delayMs = step.retry?.delay ?? 0;
+      this.options.onEvent({ type: 'step-retry', step, result, delayMs });
+      await sleep(delayMs);
+    }
+  }
+
+  private async attempt(step: PlannedStep, attempt: number): Promise<StepResult> {
+    const started = performance.now();
+    const logPath = join(this.options.logDir, `${String(++this.logCount).padStart(3, '0')}-${step.name}.log`);
+    const recorder = new OutputRecorder(logPath, this.options.secrets, (text) => this.options.onEvent({ type: 'output', step, text }));
+    const base = { name: step.name, expectedExit: step.exit, attempts: attempt, logPath };
+    try {
+      if (step.stop !== undefined) await this.stopBackground(step.stop);
+      const shell = await this.options.hosts.get(step.host, step.hostSpec);
+      if (step.background) return await this.startBackground(step, recorder, base, started);
+      const outcome = await shell.run({
+        kind: step.kind,
+        body: step.command,
+        expectedExit: step.exit,
+        timeoutMs: step.timeoutMs,
+        onOutput: (chunk) => recorder.write(chunk),
+        ...(step.cwdPath !== undefined && { cwd: step.cwdPath }),
+      });
+      const output = recorder.finish();
+      const reason = failureReason(step, outcome);
+      return {
+        ...base,
+        status: reason === undefined ? 'passed' : 'failed',
+        exitCode: outcome.exitCode,
+        timedOut: outcome.timedOut,
+        durationMs: outcome.durationMs,
+        output,
+        outputBytes: recorder.bytes,
+        ...(outcome.errorLine !== undefined && reason !== undefined && { errorLine: outcome.errorLine }),
+        ...(reason !== undefined && { reason }),
+      };
+    } catch (error) {
+      recorder.finish();
+      throw error;
+    }
+  }
+
+  private async startBackground(
+    step: PlannedStep,
+    recorder: OutputRecorder,
+    base: Pick<StepResult, 'name' | 'expectedExit' | 'attempts' | 'logPath'>,
+    started: number,
+  ): Promise<StepResult> {
+    const shell = await this.options.hosts.get(step.host, step.hostSpec);
+    const job = await shell.startBackground(step.command, step.cwdPath, (chunk) => recorder.write(chunk));
+    const readiness = await waitUntilReady(step.ready, {
+      output: () => recorder.text(),
+      ended: job.ended,
+      timeoutMs: step.timeoutMs,
+      ...(this.options.signal && { signal: this.options.signal }),
+    });
+    const durationMs = performance.now() - started;
+    if (readiness.ready) {
+      this.background.set(step.name, job);
+      this.options.onEvent({ type: 'step-ready', step });
+      // The job keeps writing to its log; the recorder stays open until the job ends.
+      void job.ended.then(() => recorder.finish());
+      return { ...base, status: 'passed', timedOut: false, durationMs, output: recorder.text(), outputBytes: recorder.bytes };
+    }
+    await job.stop();
+    await job.ended;
+    return {
+      ...base,
+      status: 'failed',
+      timedOut: readiness.reason.startsWith('not ready'),
+      durationMs,
+      output: recorder.finish(),
+      outputBytes: recorder.bytes,
+      reason: `${readiness.reason}; waited for ${describeReadiness(step.ready)}`,
+    };
+  }
+
+  private async stopBackground(name: string): Promise<void> {
+    const job = this.background.get(name);
+    this.background.delete(name);
+    await job?.stop();
+  }
+}
+
+function failureReason(step: PlannedStep, outcome: StepOutcome): string | undefined {
+  if (outcome.interrupted) return 'interrupted';
+  if (outcome.timedOut) return `timed out after ${Math.round(step.timeoutMs / 1000)}s; its processes were killed`;
+  if (outcome.shellLost) return `the shell of host ${step.host} ended (the step ran exit, or had to be killed); its state is lost`;
+  if (outcome.exitCode !== step.exit) {
+    const where = outcome.errorLine !== undefined ? ` at line ${step.line + outcome.errorLine - 1}` : '';
+    return `exit status ${outcome.exitCode}, expected ${step.exit}${where}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,146 @@
+import { EXIT, UserError } from '../errors.js';
+import { findTutorialFile, loadTutorial, projectRootOf } from '../format/catalog.js';
+import type { Tutorial, VariableSpec } from '../format/tutorial.js';
+import { type Plan, planSteps } from '../plan/plan-steps.js';
+import { parseVarOptions, type ResolvedVariable, resolveVariables } from '../plan/resolve-variables.js';
+import { selectTarget, type TargetProbe } from '../plan/select-target.js';
+import { createSessionDir, newSessionId } from '../session/session-paths.js';
+import type { RunListener } from './events.js';
+import { HostPool } from './host-pool.js';
+import { runPlan } from './run-plan.js';
+
+export interface RunTutorialOptions {
+  target?: string;
+  from?: string;
+  only: string[];
+  vars: string[];
+  yes: boolean;
+  ci: boolean;
+  dryRun: boolean;
+  cleanup: boolean;
+}
+
+/** What the run needs from the outside world; the CLI gives the real terminal. */
+export interface RunIo {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** A person is at a terminal: prompts and questions are possible. */
+  interactive: boolean;
+  write(text: string): void;
+  ask(question: string, secret: boolean): Promise<string>;
+  confirm(question: string): Promise<boolean>;
+  probe: TargetProbe;
+  /** Builds the reporter once the secrets to mask are known. */
+  reporter(secrets: string[]): RunListener;
+  /** Called with an `interrupt` function while steps run; returns a function that detaches. */
+  onInterrupt(interrupt: () => void): () => void;
+}
+
+/** `alts-tutor run`: plan, ask for consent, resolve variables, run, report. Returns the exit status. */
+export async function runTutorial(reference: string, options: RunTutorialOptions, io: RunIo): Promise<number> {
+  const file = findTutorialFile(reference, io.cwd);
+  const tutorial = loadTutorial(file);
+  const optionValues = parseVarOptions(options.vars);
+  const target = await selectTarget(tutorial, options.target, io.probe);
+  const plan = planSteps(tutorial, target, projectRootOf(file), io.cwd, {
+    ...(options.from !== undefined && { from: options.from }),
+    ...(options.only.length > 0 && { only: options.only }),
+  });
+
+  if (options.dryRun) {
+    io.write(describePlan(plan, knownValues(tutorial, target.variables, optionValues, io.env)));
+    return EXIT.ok;
+  }
+  const consented = options.yes || options.ci;
+  if (!consented) {
+    io.write(describePlan(plan, knownValues(tutorial, target.variables, optionValues, io.env)));
+    if (!io.interactive) {
+      throw new UserError('nothing was run: commands run only with consent', 'add --yes to run the steps above (or --ci in CI)');
+    }
+    if (!(await io.confirm(`Run these ${plan.steps.length + plan.teardown.length} steps?`))) return EXIT.ok;
+  }
+
+  const sessionId = newSessionId(tutorial.id);
+  const { logDir } = createSessionDir(sessionId, io.env);
+  const hosts = new HostPool(plan.workDir, { ...io.env, ALTS_TUTOR_SESSION: sessionId });
+  const controller = new AbortController();
+  const detach = io.onInterrupt(() => {
+    controller.abort();
+    void hosts.interrupt();
+  });
+  try {
+    const variables = await resolveVariables(tutorial.variables, target, {
+      options: optionValues,
+      environment: io.env,
+      runDefault: async (command) => {
+        const shell = await hosts.get('local', { kind: 'local' });
+        const { exitCode, stdout } = await shell.capture(command);
+        return exitCode === 0 ? stdout.trim() : undefined;
+      },
+      ...(io.interactive && !options.ci && { prompt: (spec: VariableSpec) => io.ask(`${spec.prompt ?? spec.name}: `, spec.secret) }),
+    });
+    const undeclared = Object.entries(optionValues)
+      .filter(([name]) => !(name in tutorial.variables))
+      .map(([name, value]): ResolvedVariable => ({ name, value, secret: false, source: 'option' }));
+    const all = [...variables, ...undeclared];
+    await hosts.setVariables(all);
+    const secrets = all.filter((variable) => variable.secret).map((variable) => variable.value);
+    const result = await runPlan({
+      plan,
+      hosts,
+      sessionId,
+      logDir,
+      secrets,
+      cleanup: options.cleanup,
+      signal: controller.signal,
+      ...(!consented && { confirm: (step) => io.confirm(`Step ${step.name} asks for confirmation (${firstLine(step.command)}). Run it?`) }),
+      onEvent: io.reporter(secrets),
+    });
+    return result.status === 'passed' ? EXIT.ok : result.status === 'interrupted' ? EXIT.interrupted : EXIT.failed;
+  } finally {
+    detach();
+    await hosts.close();
+  }
+}
+
+/** Values knowable without running anything: `${NAME}` stands for the rest, secrets are masked. */
+function knownValues(
+  tutorial: Tutorial,
+  targetValues: Record<string, string>,
+  options: Record<string, string>,
+  env: NodeJS.ProcessEnv,
+): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const spec of Object.values(tutorial.variables)) {
+    const literalDefault = spec.default !== undefined && !spec.default.trim().startsWith('$(') ? spec.default : undefined;
+    const value = options[spec.name] ?? (env[spec.name] || undefined) ?? targetValues[spec.name] ?? literalDefault;
+    values.set(spec.name, value === undefined ? `\${${spec.name}}` : spec.secret ? '[SECRET]' : value);
+  }
+  return values;
+}
+
+/** Every step with its host and the exact command, for consent and `--dry-run`. */
+export function describePlan(plan: Plan, values: Map<string, string>): string {
+  const lines = [`${plan.tutorial.title} (${plan.tutorial.id}, target ${plan.target.name})`];
+  if (values.size > 0) {
+    lines.push('variables:');
+    for (const [name, value] of values) lines.push(`  ${name}=${value}`);
+  }
+  const all = [...plan.steps, ...plan.teardown];
+  all.forEach((step, index) => {
+    const flags = [step.background && 'background', step.teardown && 'teardown', step.confirm && 'confirm'].filter(Boolean);
+    lines.push(
+      `${index + 1}. ${step.name} on ${step.host}${flags.length > 0 ? ` (${flags.join(', ')})` : ''}  ${plan.tutorial.file}:${step.line}`,
+    );
+    step.command.split('\n').forEach((line, at) => {
+      const prompt = step.kind === 'command' ? (at === 0 ? '$ ' : '> ') : '';
+      lines.push(`     ${prompt}${line}`);
+    });
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
+}

@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** `$ALTS_TUTOR_HOME`, else `$XDG_STATE_HOME/alts-tutor`, else `~/.local/state/alts-tutor`. */
+export function stateHome(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.ALTS_TUTOR_HOME) return env.ALTS_TUTOR_HOME;
+  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'alts-tutor');
+}
+
+/** `alts-grpc-20261123-142501-3f9a`: sortable by time, readable, unique. */
+export function newSessionId(tutorialId: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${tutorialId}-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Creates a session's directory and its `logs/`, readable by the owner only. */
+export function createSessionDir(id: string, env: NodeJS.ProcessEnv = process.env): { dir: string; logDir: string } {
+  const dir = join(stateHome(env), 'sessions', id);
+  const logDir = join(dir, 'logs');
+  mkdirSync(logDir, { recursive: true, mode: 0o700 });
+  return { dir, logDir };
+}
