@@ -17,10 +17,17 @@ export function shellPrelude(nonce: string, runtimeDir: string): string {
   const prefixes = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_'].map((c) => `\${!${c}@}`).join(' ');
   return `
 set -m +o history
+shopt -s expand_aliases
+exec 9</dev/null
 __alts_nonce=${nonce}
 __alts_dir=${quoteShell(runtimeDir)}
 declare -A __alts_secret=()
 __alts_mark() { printf '\\036%s %s\\n' "$__alts_nonce" "$*"; }
+
+# A transcript command, the hot path: \`__alts_command ID\` then the command text up to a NUL.
+# An alias, not a function, so that \`eval\` runs at top level and \`declare\` stays global.
+__alts_end() { __alts_mark end "$1" "$__alts_status" "$__alts_job"; }
+alias __alts_command='IFS= read -r -d "" __alts_body; { eval "$__alts_body"; } <&9 2>&1; __alts_status=$? __alts_job=$!; __alts_end'
 
 # Variables, functions and the directory of the current shell, as bash that recreates them.
 __alts_dump() {

@@ -137,12 +137,14 @@ export class ShellSession {
     let scriptGroup: number | undefined;
     let timedOut = false;
     let jobMarker = '';
-    const trailer =
+    const framing =
       request.kind === 'script'
         ? // Not in an && list: that would switch errexit off inside the step.
-          `__alts_script ${id} ${quoteShell(request.cwd ?? '')}; [[ $__alts_status == ${request.expectedExit} ]] && . "$__alts_dir/state"; __alts_mark end ${id} "$__alts_status"`
-        : commandTrailer(id, request.cwd);
-    const status = await this.request(id, request.body, trailer, {
+          readBody(
+            `__alts_script ${id} ${quoteShell(request.cwd ?? '')}; [[ $__alts_status == ${request.expectedExit} ]] && . "$__alts_dir/state"; __alts_mark end ${id} "$__alts_status"`,
+          )
+        : commandFraming(id, request.cwd);
+    const status = await this.request(id, request.body, framing, {
       onOutput: request.onOutput,
       onMarker: (fields) => {
         if (fields[0] === 'err') errorLine = Number(fields[1]);
@@ -177,7 +179,7 @@ export class ShellSession {
   async capture(body: string, timeoutMs = 60_000): Promise<{ exitCode: number; stdout: string }> {
     const id = this.nextId++;
     const chunks: Buffer[] = [];
-    const status = await this.request(id, body, `( eval "$__alts_body" ) </dev/null 2>/dev/null; __alts_mark end ${id} $?`, {
+    const status = await this.request(id, body, readBody(`( eval "$__alts_body" ) <&9 2>/dev/null; __alts_mark end ${id} $?`), {
       onOutput: (chunk) => chunks.push(chunk),
       onMarker: () => {},
       timeoutMs,
@@ -194,7 +196,7 @@ export class ShellSession {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UserError(`invalid variable name "${name}"`);
     const id = this.nextId++;
     const mark = secret ? `__alts_secret[${name}]=1; ` : '';
-    await this.request(id, value, `${mark}export ${name}="$__alts_body"; __alts_body=; __alts_mark end ${id} 0`, {
+    await this.request(id, value, readBody(`${mark}export ${name}="$__alts_body"; __alts_body=; __alts_mark end ${id} 0`), {
       onOutput: () => {},
       onMarker: () => {},
       timeoutMs: 10_000,
@@ -210,7 +212,7 @@ export class ShellSession {
     const status = await this.request(
       id,
       body,
-      `__alts_background ${id} ${quoteShell(fifo)} ${quoteShell(cwd ?? '')}; __alts_mark end ${id} $?`,
+      readBody(`__alts_background ${id} ${quoteShell(fifo)} ${quoteShell(cwd ?? '')}; __alts_mark end ${id} $?`),
       {
         onOutput: () => {},
         onMarker: (fields) => {
@@ -245,7 +247,7 @@ export class ShellSession {
   private request(
     id: number,
     payload: string,
-    trailer: string,
+    framing: Framing,
     handlers: {
       onOutput(chunk: Buffer): void;
       onMarker(fields: string[]): void;
@@ -269,7 +271,7 @@ export class ShellSession {
           resolve(status);
         },
       };
-      this.child.stdin.write(`IFS= read -r -d '' __alts_body\n${payload}\0${trailer}\n`);
+      this.child.stdin.write(`${framing.head}\n${payload}\0${framing.tail}\n`);
     });
   }
 
@@ -318,11 +320,24 @@ export class ShellSession {
   }
 }
 
-function commandTrailer(id: number, cwd: string | undefined): string {
-  const run = cwd === undefined ? 'eval "$__alts_body"' : `cd -- ${quoteShell(cwd)} && eval "$__alts_body"`;
-  const restore = cwd === undefined ? '' : '; cd -- "$__alts_here"';
-  const save = cwd === undefined ? '' : '__alts_here=$PWD; ';
-  return `${save}{ ${run}; } </dev/null 2>&1; __alts_status=$?${restore}; __alts_mark end ${id} "$__alts_status" "$!"`;
+/** Framing of a transcript command: the prelude's alias, or a spelled-out form with a directory. */
+function commandFraming(id: number, cwd: string | undefined): Framing {
+  if (cwd === undefined) return { head: `__alts_command ${id}`, tail: '' };
+  return readBody(
+    `__alts_here=$PWD; { cd -- ${quoteShell(cwd)} && eval "$__alts_body"; } <&9 2>&1; __alts_status=$? __alts_job=$!; cd -- "$__alts_here"; __alts_end ${id}`,
+  );
+}
+
+/** The usual framing: read the payload into $__alts_body, then run `tail`. */
+function readBody(tail: string): Framing {
+  return { head: `IFS= read -r -d '' __alts_body`, tail };
+}
+
+interface Framing {
+  /** Shell text before the payload: it must read the payload up to its NUL. */
+  head: string;
+  /** Shell text after the payload. */
+  tail: string;
 }
 
 /** Reads a background job's output FIFO until every writer is gone. */

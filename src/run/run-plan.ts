@@ -54,6 +54,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
       onEvent({ type: 'step-end', step, result });
     }
   }
+  await runner.logsWritten();
   const status = interrupted ? 'interrupted' : failed || teardown.some((step) => step.status === 'failed') ? 'failed' : 'passed';
   const result: RunResult = { status, steps: results, teardown, durationMs: performance.now() - started };
   onEvent({ type: 'run-end', result });
@@ -76,8 +77,14 @@ function notRun(step: PlannedStep): StepResult {
 class StepRunner {
   private readonly background = new Map<string, BackgroundJob>();
   private logCount = 0;
+  private readonly logWrites: Promise<void>[] = [];
 
   constructor(private readonly options: RunOptions) {}
+
+  /** Settles when every finished step's log file is on disk. */
+  async logsWritten(): Promise<void> {
+    await Promise.all(this.logWrites);
+  }
 
   async run(step: PlannedStep): Promise<StepResult> {
     if (step.confirm && this.options.confirm && !(await this.options.confirm(step))) {
@@ -111,7 +118,7 @@ class StepRunner {
         onOutput: (chunk) => recorder.write(chunk),
         ...(step.cwdPath !== undefined && { cwd: step.cwdPath }),
       });
-      const output = recorder.finish();
+      const output = this.finish(recorder);
       const reason = failureReason(step, outcome);
       return {
         ...base,
@@ -125,7 +132,7 @@ class StepRunner {
         ...(reason !== undefined && { reason }),
       };
     } catch (error) {
-      recorder.finish();
+      this.finish(recorder);
       throw error;
     }
   }
@@ -159,10 +166,16 @@ class StepRunner {
       status: 'failed',
       timedOut: readiness.reason.startsWith('not ready'),
       durationMs,
-      output: recorder.finish(),
+      output: this.finish(recorder),
       outputBytes: recorder.bytes,
       reason: `${readiness.reason}; waited for ${describeReadiness(step.ready)}`,
     };
+  }
+
+  private finish(recorder: OutputRecorder): string {
+    const output = recorder.finish();
+    this.logWrites.push(recorder.written);
+    return output;
   }
 
   private async stopBackground(name: string): Promise<void> {
