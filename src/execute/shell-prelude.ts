@@ -42,7 +42,11 @@ __alts_dump() {
   done
   {
     (( \${#__alts_keep[@]} )) && declare -p "\${__alts_keep[@]}"
-    declare -f
+    # The runner's own functions are defined already; re-sourcing them would only cost time.
+    declare -F > "$__alts_dir/functions"
+    mapfile -t __alts_keep < "$__alts_dir/functions"
+    __alts_keep=("\${__alts_keep[@]#declare -f* }")
+    for __alts_n in "\${__alts_keep[@]}"; do [[ $__alts_n == __alts* ]] || declare -f -- "$__alts_n"; done
     [[ -z $__alts_stay ]] && printf 'cd -- %q\\n' "$PWD"
   } > "$__alts_dir/state" 2>/dev/null
 }
@@ -58,8 +62,8 @@ __alts_script() {
     trap __alts_dump EXIT
     set -eEuo pipefail
     trap '__alts_mark err "$((LINENO - __alts_base + 1))"' ERR
-    # Line 1 of an eval on this line has LINENO __alts_base, whatever bash counts from.
-    eval '__alts_base=$LINENO'; eval "$__alts_body"
+    # __alts_base is LINENO of the body's first line, whatever bash counts eval lines from.
+    eval "__alts_base=\\$LINENO; $__alts_body"
   ) </dev/null 2>&1
   __alts_status=$?
 }
