@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, TutorialError, UserError } from '../errors.js';
-import { PACKAGE_ROOT } from '../format/catalog.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(`${PACKAGE_ROOT}/package.json`, 'utf8')) as { version: string }).version;

@@ -1,12 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { parseTutorial } from './parse-tutorial.js';
 import type { Tutorial } from './tutorial.js';
-
-/** The installed package's root: bundled tutorials, steps and snapshots live under it. */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Where tutorials are looked up by id: the current project's `tutorials/`, then the bundled ones. */
 export function tutorialDirs(cwd: string): string[] {
