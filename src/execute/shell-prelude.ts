@@ -31,6 +31,11 @@ alias __alts_command='IFS= read -r -d "" __alts_body; { eval "$__alts_body"; } <
 
 # Variables, functions and the directory of the current shell, as bash that recreates them.
 __alts_dump() {
+  # The script's errexit, nounset and ERR trap are still on here: \${arr@a} of an empty array
+  # is "unbound" under set -u (which would abort the dump and lose all state), and a false
+  # test would make errexit change the script's status and the ERR trap its failing line.
+  set +eu
+  trap - ERR
   local __alts_n __alts_keep=()
   for __alts_n in ${prefixes}; do
     case $__alts_n in
@@ -73,11 +78,19 @@ __alts_background() {
   mkfifo -m 600 "$2" || return
   (
     trap '__alts_mark exit "$?"' EXIT
+    # Killed by a signal, bash still runs the EXIT trap, with a stale $? (often 0), so a stopped
+    # job would read as "exited with 0": die by the signal instead, without the exit marker.
+    trap 'trap - EXIT TERM; kill -TERM $BASHPID' TERM
+    trap 'trap - EXIT HUP; kill -HUP $BASHPID' HUP
+    trap 'trap - EXIT INT; kill -INT $BASHPID' INT
     if [[ -n $3 ]]; then cd -- "$3" || exit; fi
     set -eEuo pipefail
     eval "$__alts_body"
   ) </dev/null >"$2" 2>&1 &
   __alts_mark bg "$1" "$!"
+  # Out of the job table: with set -m, bash would print "[1]+ Terminated …" for a stopped job
+  # into whatever step runs next. The runner tracks the job by its process group instead.
+  disown "$!"
 }
 __alts_mark ready
 `;

@@ -56,6 +56,8 @@ interface Pending {
 
 /** How long a killed step's shell gets to answer before the shell itself is killed. */
 const KILL_GRACE_MS = 2000;
+/** How long the output of a shell that exited may take to drain once the shell is gone. */
+const EXIT_DRAIN_MS = 200;
 
 /**
  * One long-lived bash for a host: every step of the host runs in it, so shell variables,
@@ -93,6 +95,14 @@ export class ShellSession {
         this.pending?.done(undefined);
         resolve();
       });
+    });
+    this.child.on('exit', () => {
+      // A job a step left running (`sleep 60 &`) holds the shell's stdout open, so 'close' would
+      // wait for that job to end: once the shell is gone, take what it wrote, then stop reading.
+      setTimeout(() => {
+        this.child.stdout.destroy();
+        this.child.stderr.destroy();
+      }, EXIT_DRAIN_MS).unref();
     });
     this.child.stdout.on('data', (chunk: Buffer) => this.receive(chunk));
     this.child.stderr.on('data', (chunk: Buffer) => {
@@ -233,9 +243,10 @@ export class ShellSession {
   /** Stops background jobs and anything steps left running, then ends the shell. */
   async close(): Promise<void> {
     await Promise.all([...this.background.values()].map((job) => job.stop()));
+    // Jobs steps left running outlive a shell that exited (a step ran `exit`): stop them too.
+    const groups = new Set([...this.leftovers, ...(this.exited ? [] : childProcessGroups(this.child.pid ?? 0))]);
+    await terminateGroups(groups, KILL_GRACE_MS);
     if (!this.exited) {
-      const groups = new Set([...this.leftovers, ...childProcessGroups(this.child.pid ?? 0)]);
-      await terminateGroups(groups, KILL_GRACE_MS);
       this.child.stdin.end();
       const ended = await Promise.race([this.exitPromise.then(() => true), graceTimer(KILL_GRACE_MS).then(() => false)]);
       if (!ended) signalGroup(this.child.pid ?? 0, 'SIGKILL');
