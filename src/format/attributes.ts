@@ -90,8 +90,9 @@ function parseBraceForm(source: string): Map<string, RawValue> {
         at = quoted.end;
       } else {
         BARE_VALUE.lastIndex = at;
-        const bare = BARE_VALUE.exec(body)?.[0];
-        if (bare === undefined) throw new Error(`attribute ${key} has no value`);
+        // A trailing comma separates attributes (`name=a, teardown`); inside a value it stays (`targets=gcp,lab`).
+        const bare = BARE_VALUE.exec(body)?.[0]?.replace(/,+$/, '');
+        if (!bare) throw new Error(`attribute ${key} has no value`);
         value = bare;
         at += bare.length;
       }
@@ -105,12 +106,15 @@ function parseBraceForm(source: string): Map<string, RawValue> {
   return entries;
 }
 
-/** Reads a double-quoted string starting at `start` (the quote); `\"` and `\\` are escapes. */
+/**
+ * Reads a double-quoted string starting at `start` (the quote); `\"` and `\\` are escapes.
+ * Any other backslash stays, so that `ready="/listening on \d+/"` keeps its regular expression.
+ */
 function readQuoted(text: string, start: number): { value: string; end: number } {
   let value = '';
   for (let at = start + 1; at < text.length; at++) {
     const char = text[at];
-    if (char === '\\' && at + 1 < text.length) {
+    if (char === '\\' && (text[at + 1] === '"' || text[at + 1] === '\\')) {
       value += text[++at];
     } else if (char === '"') {
       return { value, end: at + 1 };
@@ -156,8 +160,10 @@ function validateAttributes(raw: Map<string, RawValue>): StepAttributes {
         result.timeout = parseDuration(text(key, value), key);
         break;
       case 'exit': {
-        const status = Number(value);
-        if (!Number.isInteger(status) || status < 0 || status > 255) {
+        // Digits only: `Number()` would read a bare `exit` (true) as 1, `""` as 0 and `0x10` as 16.
+        const digits = text(key, value);
+        const status = /^\d{1,3}$/.test(digits) ? Number(digits) : Number.NaN;
+        if (!(status >= 0 && status <= 255)) {
           throw new Error(`exit must be a whole number from 0 to 255, not "${value}"`);
         }
         result.exit = status;

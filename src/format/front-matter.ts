@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { LineCounter, parseDocument } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { TutorialError } from '../errors.js';
 import type { HostSpec, Target, VariableSpec } from './tutorial.js';
 
@@ -25,22 +25,30 @@ const hostSchema = v.union(
     v.strictObject({ gce: v.pipe(v.string(), v.nonEmpty()) }),
     v.strictObject({ kubectl: v.pipe(v.string(), v.nonEmpty()) }),
     v.strictObject({ ssh: v.pipe(v.string(), v.nonEmpty()) }),
-    v.strictObject({ netns: v.pipe(v.string(), v.regex(/^[\w.-]{1,40}$/)) }),
+    v.strictObject({ netns: v.pipe(v.string(), v.regex(/^[\w.-]{1,40}$/, 'a netns name is 1 to 40 letters, digits, ".", "_" or "-"')) }),
   ],
   'a host is "local" or one of { gce: NAME }, { kubectl: "-n NS POD" }, { ssh: USER@HOST }, { netns: NAME }',
 );
 
-const variableSchema = v.union(
-  [
-    scalar,
-    v.strictObject({
-      prompt: v.optional(v.string()),
-      default: v.optional(scalar),
-      secret: v.optional(v.boolean()),
-      description: v.optional(v.string()),
-    }),
-  ],
-  'a variable is a default value or { prompt, default, secret, description }',
+const variableObject = v.pipe(
+  v.strictObject({
+    prompt: v.optional(v.string()),
+    default: v.optional(scalar),
+    secret: v.optional(v.boolean()),
+    description: v.optional(v.string()),
+  }),
+  v.check((spec) => !(spec.secret && spec.default !== undefined), 'a secret cannot have a default'),
+);
+
+// Chosen by the input's shape rather than a union, so that `{ secrett: true }` reports its unknown key
+// (at its own line) instead of "matches neither form".
+const variableSchema = v.lazy((input) =>
+  typeof input === 'object' && input !== null && !Array.isArray(input)
+    ? variableObject
+    : v.pipe(
+        v.union([v.string(), v.number(), v.boolean()], 'a variable is a default value or { prompt, default, secret, description }'),
+        v.transform((value) => String(value)),
+      ),
 );
 
 const schema = v.strictObject({
@@ -73,24 +81,44 @@ export function parseFrontMatter(yamlText: string, file: string, firstLine: numb
     const reason = yamlError.message.split('\n')[0] ?? 'invalid YAML';
     throw new TutorialError(file, lineAt(yamlError.pos[0]), `front matter: ${reason}`);
   }
-  const data: unknown = document.toJS() ?? {};
+  let data: unknown;
+  try {
+    data = document.toJS() ?? {};
+  } catch (error) {
+    // An alias without its anchor (`*name`) is only found when the document is converted.
+    throw new TutorialError(file, firstLine, `front matter: ${(error as Error).message}`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new TutorialError(file, firstLine, 'front matter must be a YAML mapping (key: value lines)');
+  }
   const result = v.safeParse(schema, data);
   if (!result.success) {
     const issue = result.issues[0];
     const keys = (issue.path ?? []).map((item) => item.key as string | number);
-    // Point at the deepest node that exists for the issue's path.
-    let line = firstLine;
-    for (let depth = keys.length; depth >= 0; depth--) {
-      const node = document.getIn(keys.slice(0, depth), true) as { range?: [number, number] } | undefined;
-      if (node?.range) {
-        line = lineAt(node.range[0]);
-        break;
-      }
-    }
+    const line = keyLine(document, keys, lineAt) ?? firstLine;
     const where = keys.length > 0 ? `${keys.join('.')}: ` : '';
     throw new TutorialError(file, line, `front matter: ${where}${describeIssue(issue)}`);
   }
-  return normalize(result.output, file, firstLine);
+  return normalize(result.output);
+}
+
+/**
+ * Line of the deepest key of `keys` found in the document. The key, not its value: a block value
+ * starts on the line below the key that is wrong.
+ */
+function keyLine(document: Document, keys: (string | number)[], lineAt: (offset: number) => number): number | undefined {
+  for (let depth = keys.length; depth > 0; depth--) {
+    const parent = document.getIn(keys.slice(0, depth - 1), true);
+    const key = keys[depth - 1];
+    const node = isMap(parent)
+      ? parent.items.find((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key) === String(key))?.key
+      : isSeq(parent)
+        ? parent.items[Number(key)]
+        : undefined;
+    const range = (node as { range?: [number, number] } | undefined)?.range;
+    if (range) return lineAt(range[0]);
+  }
+  return undefined;
 }
 
 function describeIssue(issue: v.BaseIssue<unknown>): string {
@@ -101,7 +129,7 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   return issue.message;
 }
 
-function normalize(data: v.InferOutput<typeof schema>, file: string, firstLine: number): FrontMatter {
+function normalize(data: v.InferOutput<typeof schema>): FrontMatter {
   const targets: Record<string, Target> = {};
   for (const [name, target] of Object.entries(data.targets ?? {})) {
     const hosts: Record<string, HostSpec> = {};
@@ -113,9 +141,6 @@ function normalize(data: v.InferOutput<typeof schema>, file: string, firstLine: 
     if (typeof spec === 'string') {
       variables[name] = { name, default: spec, secret: false };
       continue;
-    }
-    if (spec.secret && spec.default !== undefined) {
-      throw new TutorialError(file, firstLine, `front matter: variables.${name}: a secret cannot have a default`);
     }
     variables[name] = {
       name,

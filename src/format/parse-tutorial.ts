@@ -66,15 +66,23 @@ class StepBuilder {
     private readonly firstLine: number,
   ) {}
 
-  /** `start` is the body line index where `tokens` begin when it is known exactly (top level). */
-  walk(tokens: Token[], start: number | undefined): void {
+  /**
+   * `start` is the body line index where `tokens` begin when it is known exactly (top level).
+   * `firstIndex` is the line of the first token alone (a list item's, which `locate` cannot find).
+   */
+  walk(tokens: Token[], start: number | undefined, firstIndex?: number): void {
     let at = start;
-    for (const token of tokens) {
-      const index = at ?? this.locate(token.raw);
+    tokens.forEach((token, position) => {
+      // Blank space holds no step, and locating its empty first line could jump to any later blank line.
+      if (at === undefined && token.type === 'space') {
+        this.visit(token, this.cursor);
+        return;
+      }
+      const index = at ?? (position === 0 && firstIndex !== undefined ? firstIndex : this.locate(token.raw));
       this.cursor = at === undefined ? index + 1 : Math.max(this.cursor, at);
       this.visit(token, index);
       if (at !== undefined) at += countNewlines(token.raw);
-    }
+    });
   }
 
   private visit(token: Token, index: number): void {
@@ -92,20 +100,26 @@ class StepBuilder {
         this.code(token as Tokens.Code, index);
         return;
       case 'list':
+        if (!containsCode(token)) break;
+        // Items are searched for from the list's own line: the walk has already moved the cursor past it.
+        this.cursor = index;
         for (const item of (token as Tokens.List).items) {
           this.cursor = this.locate(item.raw);
-          this.walk(item.tokens, undefined);
+          // The item's first token sits on the marker's line (`- `, `1. `), which the marker hides from `locate`.
+          this.walk(item.tokens, undefined, this.cursor);
         }
         this.lastBlockSteps = [];
         return;
       case 'blockquote':
+        if (!containsCode(token)) break;
+        this.cursor = index;
         this.walk((token as Tokens.Blockquote).tokens, undefined);
         this.lastBlockSteps = [];
         return;
-      default:
-        this.prose.push(token.raw);
-        this.lastBlockSteps = [];
     }
+    // Everything else is prose; a list or quote without code blocks keeps its raw Markdown (markers included).
+    this.prose.push(token.raw);
+    this.lastBlockSteps = [];
   }
 
   /** Body line index at or after the cursor whose text (less indentation and `>`) starts `raw`. */
@@ -120,7 +134,7 @@ class StepBuilder {
   private code(token: Tokens.Code, index: number): void {
     const fenceLine = this.firstLine + index;
     const fenced = /^\s*(```|~~~)/.test(token.raw);
-    const { lang, attributes: attributeText } = splitInfoString(fenced ? (token.lang ?? '') : '');
+    const { lang, attributes: attributeText } = splitInfoString(fenced ? infoString(token.raw) : '');
     const isShell = SHELL_LANGUAGES.has(lang);
     const wantsAttributes = isShell || lang === 'output' || lang === 'text';
     let attributes: StepAttributes = {};
@@ -166,9 +180,11 @@ class StepBuilder {
   }
 
   private makeStep(command: string, line: number, kind: Step['kind'], attributes: StepAttributes): Step {
-    const count = (this.sectionCounts.get(this.section) ?? 0) + 1;
-    this.sectionCounts.set(this.section, count);
-    const name = attributes.name ?? `${slugify(this.section) || 'step'}-${count}`;
+    // Counted per slug, not per heading text: `Run server` and `Run Server!` would otherwise both give run-server-1.
+    const prefix = slugify(this.section) || 'step';
+    const count = (this.sectionCounts.get(prefix) ?? 0) + 1;
+    this.sectionCounts.set(prefix, count);
+    const name = attributes.name ?? `${prefix}-${count}`;
     if (this.steps.some((step) => step.name === name)) {
       throw new LineError(`duplicate step name "${name}"`, line);
     }
@@ -230,6 +246,22 @@ function checkReferences(tutorial: Tutorial): void {
     }
     if (step.background) background.add(step.name);
   }
+}
+
+/**
+ * The info string of a fenced block, from its opening line. marked's `lang` has backslash escapes
+ * already removed, which would turn `ready="say \"hi\""` into an unterminated value.
+ */
+function infoString(raw: string): string {
+  return /^[ \t]*(?:`{3,}|~{3,})(.*)$/.exec(raw.split('\n')[0] ?? '')?.[1] ?? '';
+}
+
+/** True when a list or quote holds a code block somewhere inside (possibly a step). */
+function containsCode(token: Token): boolean {
+  if (token.type === 'code') return true;
+  const children: Token[] = token.type === 'list' ? [...(token as Tokens.List).items] : [];
+  if ('tokens' in token && token.tokens) children.push(...token.tokens);
+  return children.some(containsCode);
 }
 
 function countNewlines(text: string): number {

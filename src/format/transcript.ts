@@ -50,6 +50,11 @@ export function parseTranscript(text: string, firstLine: number): TranscriptComm
     const status = EXIT_LINE.exec(command.expected.at(-1)?.trim() ?? '');
     if (status) {
       command.exit = Number(status[1]);
+      // An exit status above 255 can never happen: the step would fail on every run.
+      if (command.exit > 255) {
+        const line = command.expectedLine + command.expected.length - 1;
+        throw new LineError(`exit status [${command.exit}] must be from 0 to 255`, line);
+      }
       command.expected.pop();
     }
   }
