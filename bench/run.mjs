@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: alts-tutor against baselines measured in the same run, printed as ratios.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $, which } from 'zx';
@@ -26,7 +26,9 @@ async function median(command) {
 function row(name, ours, baseline, baselineName, target) {
   const ratio = ours / baseline;
   const verdict = ratio <= target ? 'ok' : 'over target';
-  console.log(`${name.padEnd(34)} ${ours.toFixed(0).padStart(6)} ms   ${baselineName.padEnd(16)} ${baseline.toFixed(0).padStart(6)} ms   ratio ${ratio.toFixed(2)}x (target ${target}x: ${verdict})`);
+  console.log(
+    `${name.padEnd(34)} ${ours.toFixed(0).padStart(6)} ms   ${baselineName.padEnd(16)} ${baseline.toFixed(0).padStart(6)} ms   ratio ${ratio.toFixed(2)}x (target ${target}x: ${verdict})`,
+  );
 }
 
 // A 500-command transcript, once as an alts-tutor tutorial and once as a cram test.
