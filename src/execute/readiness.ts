@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
+import { formatDuration } from '../format/durations.js';
 import type { Readiness } from '../format/tutorial.js';
 import { sleep } from './process-groups.js';
 
@@ -32,7 +33,7 @@ export async function waitUntilReady(readiness: Readiness | undefined, watch: Re
     }
     if (watch.signal?.aborted) return { ready: false, reason: 'interrupted' };
     if (Date.now() >= deadline) {
-      return { ready: false, reason: `not ready after ${Math.round(watch.timeoutMs / 1000)}s (${describeReadiness(readiness)})` };
+      return { ready: false, reason: `not ready after ${formatDuration(watch.timeoutMs)} (${describeReadiness(readiness)})` };
     }
     await sleep(POLL_MS);
   }

@@ -36,13 +36,17 @@ __alts_dump() {
   # test would make errexit change the script's status and the ERR trap its failing line.
   set +eu
   trap - ERR
-  local __alts_n __alts_keep=()
+  local __alts_n __alts_s __alts_keep=()
   for __alts_n in ${prefixes}; do
     case $__alts_n in
       BASH*|FUNCNAME|LINENO|RANDOM|SRANDOM|SECONDS|EPOCH*|PIPESTATUS|SHLVL|PPID|UID|EUID|GROUPS|\\
       HOST*|MACHTYPE|OSTYPE|OPT*|SHELLOPTS|DIRSTACK|COMP_*|HISTCMD|PWD|OLDPWD|IFS|PS[0-9]|COLUMNS|LINES|_|__alts*) continue ;;
     esac
     [[ -n \${__alts_secret[$__alts_n]-} || \${!__alts_n@a} == *r* ]] && continue
+    # A copy of a secret (COPY=$TOKEN) stays out of the dump too: the dump is a file.
+    for __alts_s in "\${!__alts_secret[@]}"; do
+      [[ -n \${!__alts_s} && \${!__alts_n} == *"\${!__alts_s}"* ]] && continue 2
+    done
     __alts_keep+=("$__alts_n")
   done
   {

@@ -54,6 +54,8 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
       onEvent({ type: 'step-end', step, result });
     }
   }
+  // The run ends here: background steps and whatever steps left running are stopped.
+  await options.hosts.close();
   await runner.logsWritten();
   const status = interrupted ? 'interrupted' : failed || teardown.some((step) => step.status === 'failed') ? 'failed' : 'passed';
   const result: RunResult = { status, steps: results, teardown, durationMs: performance.now() - started };
@@ -156,7 +158,7 @@ class StepRunner {
       this.background.set(step.name, job);
       this.options.onEvent({ type: 'step-ready', step });
       // The job keeps writing to its log; the recorder stays open until the job ends.
-      void job.ended.then(() => recorder.finish());
+      this.logWrites.push(job.ended.then(() => this.finish(recorder)).then(() => recorder.written));
       return { ...base, status: 'passed', timedOut: false, durationMs, output: recorder.text(), outputBytes: recorder.bytes };
     }
     await job.stop();

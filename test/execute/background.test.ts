@@ -100,7 +100,7 @@ describe('ShellSession.startBackground', () => {
     const started = await background(shell, 'echo $BASHPID > job.pid; sleep 60');
     const result = await ready(started, { kind: 'port', port }, 500);
     expect(result.ready).toBe(false);
-    expect(!result.ready && result.reason).toMatch(/^not ready after \d+s \(port \d+ accepting connections\)$/);
+    expect(!result.ready && result.reason).toMatch(/^not ready after \d+m?s \(port \d+ accepting connections\)$/);
     expect(isAlive(readPid(join(dir, 'job.pid')))).toBe(true);
   });
 

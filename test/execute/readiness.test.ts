@@ -81,7 +81,7 @@ describe('waitUntilReady', () => {
     const port = await freePort();
     const result = await waitUntilReady({ kind: 'port', port }, watch({ timeoutMs: 400 }));
     expect(result.ready).toBe(false);
-    expect(!result.ready && result.reason).toBe(`not ready after 0s (port ${port} accepting connections)`);
+    expect(!result.ready && result.reason).toBe(`not ready after 400ms (port ${port} accepting connections)`);
   });
 
   it('stops waiting when the run is interrupted', async () => {

@@ -257,6 +257,16 @@ describe('values stay text', () => {
     expect((await runStep(shell, 'command', 'echo "$TOKEN"')).output).toBe(`${secret}\n`);
   });
 
+  it('a variable holding a copy of a secret stays out of the state dump', async () => {
+    const shell = await scratch.shell();
+    const secret = 'copied-s3cr3t-9921';
+    await shell.setVariable('TOKEN', secret, true);
+    await runStep(shell, 'script', 'COPY="$TOKEN"\nHEADER="Bearer $TOKEN"\nPLAIN=kept');
+    const dump = await runStep(shell, 'command', 'cat "$__alts_dir/state"');
+    expect(dump.output).toContain('PLAIN="kept"');
+    expect(dump.output).not.toContain(secret);
+  });
+
   it('capture returns what a command prints on stdout only', async () => {
     const shell = await scratch.shell();
     const captured = await shell.capture('echo out; echo err >&2; exit 5');
