@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { formatDuration } from '../format/durations.js';
-import type { Readiness } from '../format/tutorial.js';
+import type { ConcreteReadiness } from '../format/tutorial.js';
 import { sleep } from './process-groups.js';
 
 export type ReadinessResult = { ready: true } | { ready: false; reason: string };
@@ -19,7 +19,7 @@ export interface ReadinessWatch {
 const POLL_MS = 50;
 
 /** Waits until a background step is ready, ends, times out, or the run is interrupted. */
-export async function waitUntilReady(readiness: Readiness | undefined, watch: ReadinessWatch): Promise<ReadinessResult> {
+export async function waitUntilReady(readiness: ConcreteReadiness | undefined, watch: ReadinessWatch): Promise<ReadinessResult> {
   let endedWith: { status: number | undefined } | undefined;
   void watch.ended.then((status) => {
     endedWith = { status };
@@ -39,7 +39,7 @@ export async function waitUntilReady(readiness: Readiness | undefined, watch: Re
   }
 }
 
-async function isReady(readiness: Readiness | undefined, watch: ReadinessWatch): Promise<boolean> {
+async function isReady(readiness: ConcreteReadiness | undefined, watch: ReadinessWatch): Promise<boolean> {
   switch (readiness?.kind) {
     case undefined:
       return true;
@@ -52,7 +52,7 @@ async function isReady(readiness: Readiness | undefined, watch: ReadinessWatch):
   }
 }
 
-export function describeReadiness(readiness: Readiness | undefined): string {
+export function describeReadiness(readiness: ConcreteReadiness | undefined): string {
   switch (readiness?.kind) {
     case undefined:
       return 'started';

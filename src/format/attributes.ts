@@ -219,6 +219,12 @@ export function parseReadiness(value: string): Readiness {
       throw new Error(`ready has an invalid regular expression: ${(error as Error).message}`);
     }
   }
+  if (/^(port:|https?:\/\/).*\$\{?[A-Za-z_]/.test(value)) {
+    // Checked now with a stand-in value, parsed for real once variables are known.
+    const kind = parseReadiness(value.replace(/\$\{?[A-Za-z_]\w*\}?/g, '1')).kind;
+    if (kind !== 'port' && kind !== 'http') throw new Error(`ready must be port:N or an http:// URL, not "${value}"`);
+    return { kind: 'template', text: value };
+  }
   const port = /^port:(\d+)$/.exec(value);
   if (port) {
     const number = Number(port[1]);

@@ -38,7 +38,11 @@ export interface VariableSpec {
   secret: boolean;
 }
 
-export type Readiness = { kind: 'output'; pattern: RegExp } | { kind: 'port'; port: number } | { kind: 'http'; url: string };
+/** How a background step shows it is ready. */
+export type ConcreteReadiness = { kind: 'output'; pattern: RegExp } | { kind: 'port'; port: number } | { kind: 'http'; url: string };
+
+/** A `port:` or `http://` readiness may name variables (`port:$PORT`): resolved when the step runs. */
+export type Readiness = ConcreteReadiness | { kind: 'template'; text: string };
 
 export type ExpectMode = 'lines' | 'contains' | 'exact' | 'none';
 

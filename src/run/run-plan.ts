@@ -3,7 +3,9 @@ import { OutputRecorder } from '../execute/output-recorder.js';
 import { sleep } from '../execute/process-groups.js';
 import { describeReadiness, waitUntilReady } from '../execute/readiness.js';
 import type { BackgroundJob, StepOutcome } from '../execute/shell-session.js';
+import type { ConcreteReadiness } from '../format/tutorial.js';
 import type { Plan, PlannedStep } from '../plan/plan-steps.js';
+import { resolveReadiness } from '../plan/resolve-readiness.js';
 import type { RunListener, RunResult, StepResult } from './events.js';
 import type { HostPool } from './host-pool.js';
 
@@ -13,6 +15,8 @@ export interface RunOptions {
   sessionId: string;
   /** Directory for the per-step log files. */
   logDir: string;
+  /** Variable values, for the `$NAME`s of `ready=port:$PORT`. */
+  variables: Readonly<Record<string, string>>;
   /** Values to mask as `[SECRET]` in output, logs and reports. */
   secrets: string[];
   /** Run teardown steps after a failure too (`--cleanup`). */
@@ -145,9 +149,16 @@ class StepRunner {
     base: Pick<StepResult, 'name' | 'expectedExit' | 'attempts' | 'logPath'>,
     started: number,
   ): Promise<StepResult> {
+    let ready: ConcreteReadiness | undefined;
+    try {
+      ready = resolveReadiness(step.ready, this.options.variables);
+    } catch (error) {
+      const reason = (error as Error).message;
+      return { ...base, status: 'failed', timedOut: false, durationMs: 0, output: this.finish(recorder), outputBytes: 0, reason };
+    }
     const shell = await this.options.hosts.get(step.host, step.hostSpec);
     const job = await shell.startBackground(step.command, step.cwdPath, (chunk) => recorder.write(chunk));
-    const readiness = await waitUntilReady(step.ready, {
+    const readiness = await waitUntilReady(ready, {
       output: () => recorder.text(),
       ended: job.ended,
       timeoutMs: step.timeoutMs,
@@ -170,7 +181,7 @@ class StepRunner {
       durationMs,
       output: this.finish(recorder),
       outputBytes: recorder.bytes,
-      reason: `${readiness.reason}; waited for ${describeReadiness(step.ready)}`,
+      reason: `${readiness.reason}; waited for ${describeReadiness(ready)}`,
     };
   }
 

@@ -91,6 +91,7 @@ export async function runTutorial(reference: string, options: RunTutorialOptions
       sessionId,
       logDir,
       secrets,
+      variables: Object.fromEntries(all.map((variable) => [variable.name, variable.value])),
       cleanup: options.cleanup,
       signal: controller.signal,
       ...(!consented && { confirm: (step) => io.confirm(`Step ${step.name} asks for confirmation (${firstLine(step.command)}). Run it?`) }),

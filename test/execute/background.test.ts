@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitUntilReady } from '../../src/execute/readiness.js';
 import type { BackgroundJob, ShellSession } from '../../src/execute/shell-session.js';
-import type { Readiness } from '../../src/format/tutorial.js';
+import type { ConcreteReadiness as Readiness } from '../../src/format/tutorial.js';
 import { freePort, isAlive, readPid, runStep, Scratch, waitFor } from './helpers.js';
 
 const scratch = new Scratch();

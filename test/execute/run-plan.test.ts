@@ -70,11 +70,16 @@ interface Run {
   logDir: string;
 }
 
-async function run(thePlan: Plan, options: { secrets?: string[]; cleanup?: boolean; pool?: HostPool } = {}): Promise<Run> {
+async function run(
+  thePlan: Plan,
+  options: { secrets?: string[]; cleanup?: boolean; pool?: HostPool; variables?: Record<string, string> } = {},
+): Promise<Run> {
   const tag = randomBytes(6).toString('hex');
   const pool = options.pool ?? new HostPool(thePlan.workDir, { ...process.env, ALTS_TEST_TAG: tag });
   if (!options.pool) pools.push({ pool, tag });
   const logDir = scratch.dir();
+  const variables = options.variables ?? {};
+  await pool.setVariables(Object.entries(variables).map(([name, value]) => ({ name, value, secret: false })));
   const events: RunEvent[] = [];
   const result = await runPlan({
     plan: thePlan,
@@ -82,6 +87,7 @@ async function run(thePlan: Plan, options: { secrets?: string[]; cleanup?: boole
     sessionId: 'test-session',
     logDir,
     secrets: options.secrets ?? [],
+    variables,
     cleanup: options.cleanup ?? false,
     onEvent: (event) => events.push(event),
   });
@@ -251,7 +257,7 @@ while True: s.accept()[0].close()" & echo $! > tcp.pid; wait`;
     expect(await waitFor(() => !isAlive(readPid(join(dir, 'job.pid'))))).toBe(true);
   });
 
-  it('runs a Markdown tutorial with a background server, a check and a stop step', async () => {
+  it('runs a Markdown tutorial with a background server whose port is a variable, a check and a stop step', async () => {
     const dir = scratch.dir();
     const port = await freePort();
     const markdown = [
@@ -259,13 +265,13 @@ while True: s.accept()[0].close()" & echo $! > tcp.pid; wait`;
       '',
       'Start a server:',
       '',
-      `\`\`\`sh { name=serve background=true ready="port:${port}" timeout=10s }`,
-      `python3 -m http.server ${port} --bind 127.0.0.1 & echo $! > server.pid; wait`,
+      '```sh { name=serve background=true ready="port:${PORT}" timeout=10s }',
+      'python3 -m http.server "$PORT" --bind 127.0.0.1 & echo $! > server.pid; wait',
       '```',
       '',
       '```sh { name=check }',
       'echo checking',
-      `curl -sf -o /dev/null http://127.0.0.1:${port}/`,
+      'curl -sf -o /dev/null "http://127.0.0.1:$PORT/"',
       'SERVED=yes',
       '```',
       '',
@@ -276,7 +282,7 @@ while True: s.accept()[0].close()" & echo $! > tcp.pid; wait`;
     ].join('\n');
     const parsed = parseTutorial(markdown, 'serve.md', 'serve');
     const thePlan = planSteps(parsed, { name: 'local', hosts: {}, variables: {} }, dir, dir);
-    const { result, logDir } = await run(thePlan);
+    const { result, logDir } = await run(thePlan, { variables: { PORT: String(port) } });
     expect(result.steps.map((s) => `${s.name}:${s.status}`)).toEqual(['serve:passed', 'check:passed', 'done:passed']);
     expect(result.steps[2]?.output).toBe('served=yes\n');
     expect(isAlive(readPid(join(dir, 'server.pid')))).toBe(false);
