@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeProject, processRunning, runCli, startCli } from './helpers.js';
+import { freePort, makeProject, portOpen, processRunning, runCli, startCli } from './helpers.js';
 
 describe('alts-tutor run (headless)', () => {
   it('runs every step with --yes, carrying variables, functions and the directory between steps', async () => {
@@ -122,6 +122,23 @@ describe('alts-tutor run (headless)', () => {
     const result = await done;
     expect(result.code).toBe(130);
     expect(pids.some(processRunning)).toBe(false);
+  });
+});
+
+describe('the bundled hello tutorial', () => {
+  it('runs from any directory: a background service on a port given by --var, and a request to it', async () => {
+    const { dir, home } = makeProject();
+    const port = await freePort();
+    const result = await runCli(['run', 'hello', '--yes', '--var', `PORT=${port}`], {
+      cwd: dir,
+      env: { ALTS_TUTOR_HOME: home, TMPDIR: dir },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✓ serve');
+    expect(result.stdout).toMatch(/passed: 5 passed, 0 failed/);
+    // The service was stopped when the run ended.
+    expect(await portOpen(port)).toBe(false);
   });
 });
 
