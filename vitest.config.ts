@@ -7,5 +7,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Tests start real shells and processes; two cores are all CI has.
     maxWorkers: 2,
+    // CI also keeps a JSON report, from which .ci/run prints the plain closing line.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: '.tmp/vitest.json' },
   },
 });
