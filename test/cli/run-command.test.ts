@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, makeProject, portOpen, processRunning, runCli, startCli } from './helpers.js';
+import { freePort, isAlive, makeProject, portOpen, runCli, startCli } from './helpers.js';
 
 describe('alts-tutor run (headless)', () => {
   it('runs every step with --yes, carrying variables, functions and the directory between steps', async () => {
@@ -117,11 +117,11 @@ describe('alts-tutor run (headless)', () => {
     const deadline = Date.now() + 10_000;
     while (!existsSync(join(dir, 'child.pid')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const pids = ['sleeper.pid', 'child.pid'].map((file) => Number(readFileSync(join(dir, file), 'utf8')));
-    expect(pids.every(processRunning)).toBe(true);
+    expect(pids.every(isAlive)).toBe(true);
     child.kill('SIGINT');
     const result = await done;
     expect(result.code).toBe(130);
-    expect(pids.some(processRunning)).toBe(false);
+    expect(pids.some(isAlive)).toBe(false);
   });
 });
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ShellOptions, ShellSession, type StepOutcome, type StepRequest } from '../../src/execute/shell-session.js';
+import { isAlive } from '../support/processes.js';
 
 /**
  * Shared by the executor tests. Every shell gets a unique `ALTS_TEST_TAG` in its environment,
@@ -54,27 +54,6 @@ export class Scratch {
   }
 }
 
-/** The single-letter state of a process ('R', 'S', 'Z', …), or undefined when it is gone. */
-export function processState(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-  } catch {
-    return undefined;
-  }
-}
-
-/** Alive means running or sleeping: a zombie is dead (PID 1 here may not reap orphans). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const state = processState(pid);
-  return state !== undefined && state !== 'Z' && state !== 'X';
-}
-
 /** Live processes whose environment carries `ALTS_TEST_TAG=tag`. */
 export function taggedProcesses(tag: string): number[] {
   const needle = `ALTS_TEST_TAG=${tag}\0`;
@@ -109,19 +88,6 @@ export function readPid(path: string): number {
   return pid;
 }
 
-/** A TCP port that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export interface StepRun {
   outcome: StepOutcome;
   /** Everything the step printed, as text. */
@@ -147,3 +113,5 @@ export async function runStep(
   });
   return { outcome, output: Buffer.concat(chunks).toString('utf8'), chunks };
 }
+
+export { freePort, isAlive, processState } from '../support/processes.js';
