@@ -39,6 +39,7 @@ function program(): Command {
     .option('--ci', 'non-interactive run for CI (implies --yes; never writes snapshots)')
     .option('--dry-run', 'print every step and its host; run nothing')
     .option('--cleanup', 'run teardown steps after a failure too')
+    .option('-u, --update-snapshots', 'write the actual output of the steps that ran as their snapshots')
     .addOption(new Option('--reporter <name>', 'output format').choices(['pretty', 'plain', 'json']))
     .action(async (tutorial: string, options: Record<string, unknown>) => {
       const { runCommand } = await import('./run-command.js');
@@ -54,8 +55,40 @@ function program(): Command {
         ci: Boolean(options.ci) || Boolean(process.env.CI),
         dryRun: Boolean(options.dryRun),
         cleanup: Boolean(options.cleanup),
+        updateSnapshots: Boolean(options.updateSnapshots),
         reporter: (options.reporter as 'pretty' | 'plain' | 'json' | undefined) ?? 'plain',
       });
+    });
+  cli
+    .command('test')
+    .description('run tutorials headless as snapshot tests (all of them, or the ones named)')
+    .argument('[tutorials...]', 'tutorial ids or .md files')
+    .option('--target <name>', 'target to test (tutorials without it are skipped when none is named)')
+    .option('--var <name=value>', 'set a variable (repeatable)', collect, [])
+    .option('-u, --update-snapshots', 'write the actual output of the steps that ran as their snapshots')
+    .option('--ci', 'never write snapshots; fail on obsolete ones (implied by CI=…)')
+    .addOption(new Option('--reporter <name>', 'report format').choices(['plain', 'json', 'junit']).default('plain'))
+    .option('--output <file>', 'write the report to a file')
+    .option('--shard <i/n>', 'run the i-th of n shares of the tutorials')
+    .action(async (tutorials: string[], options: Record<string, unknown>) => {
+      const { testCommand } = await import('./test-command.js');
+      process.exitCode = await testCommand(tutorials, {
+        vars: options.var as string[],
+        updateSnapshots: Boolean(options.updateSnapshots),
+        ci: Boolean(options.ci) || Boolean(process.env.CI),
+        reporter: options.reporter as 'plain' | 'json' | 'junit',
+        ...(options.target !== undefined && { target: options.target as string }),
+        ...(options.output !== undefined && { output: options.output as string }),
+        ...(options.shard !== undefined && { shard: options.shard as string }),
+      });
+    });
+  cli
+    .command('lint')
+    .description('check tutorials without running them: parse errors, undefined variables, hosts, files, output vs snapshots')
+    .argument('[tutorials...]', 'tutorial ids or .md files (default: all)')
+    .action(async (tutorials: string[]) => {
+      const { lintCommand } = await import('./lint-command.js');
+      process.exitCode = lintCommand(tutorials, process.cwd());
     });
   return cli;
 }

@@ -14,6 +14,8 @@ export interface PlannedStep extends Step {
 export interface Plan {
   tutorial: Tutorial;
   target: Target;
+  /** The directory holding the tutorial's `tutorials/`, `steps/` and `snapshots/`. */
+  projectRoot: string;
   /** Directory the hosts' shells start in: `steps/<id>/` when it exists, else where `run` started. */
   workDir: string;
   /** Steps in order, teardown steps excluded. */
@@ -52,6 +54,7 @@ export function planSteps(tutorial: Tutorial, target: Target, projectRoot: strin
   return {
     tutorial,
     target,
+    projectRoot,
     workDir,
     steps: planned.filter((step) => !step.teardown),
     teardown: planned.filter((step) => step.teardown),

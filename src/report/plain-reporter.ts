@@ -1,4 +1,5 @@
 import { formatDuration } from '../format/durations.js';
+import type { PlannedStep } from '../plan/plan-steps.js';
 import type { RunEvent, RunListener, StepResult } from '../run/events.js';
 import type { Paint } from './colors.js';
 
@@ -8,12 +9,14 @@ const FAILED_OUTPUT_LINES = 40;
 /** One line per step with its status and time; the output of a failed step under it. */
 export function plainReporter(write: (text: string) => void, paint: Paint): RunListener {
   let nameWidth = 0;
+  let file = '';
   return (event: RunEvent) => {
     switch (event.type) {
       case 'run-start': {
         const { plan } = event;
         const all = [...plan.steps, ...plan.teardown];
         nameWidth = Math.min(32, Math.max(8, ...all.map((step) => step.name.length)));
+        file = plan.tutorial.file;
         write(
           `${paint('bold', plan.tutorial.title)} ${paint('dim', `(${plan.tutorial.id}, target ${plan.target.name}, ${all.length} steps, session ${event.sessionId})`)}\n`,
         );
@@ -25,7 +28,7 @@ export function plainReporter(write: (text: string) => void, paint: Paint): RunL
         );
         return;
       case 'step-end':
-        write(stepLine(event.result, event.step.host, nameWidth, paint));
+        write(stepLine(event.result, event.step, file, nameWidth, paint));
         return;
       case 'run-end': {
         const all = [...event.result.steps, ...event.result.teardown];
@@ -47,18 +50,53 @@ export function plainReporter(write: (text: string) => void, paint: Paint): RunL
   };
 }
 
-function stepLine(result: StepResult, host: string, nameWidth: number, paint: Paint): string {
+function stepLine(result: StepResult, step: PlannedStep, file: string, nameWidth: number, paint: Paint): string {
+  const { host } = step;
   const mark = { passed: paint('green', '✓'), failed: paint('red', '✗'), skipped: paint('yellow', '-'), 'not-run': paint('dim', '·') }[
     result.status
   ];
   const line = `${mark} ${result.name.padEnd(nameWidth)} ${paint('dim', host.padEnd(10))} ${formatDuration(result.durationMs).padStart(7)}`;
-  if (result.status !== 'failed') return `${line}${result.reason ? paint('dim', `  ${result.reason}`) : ''}\n`;
+  if (result.status !== 'failed') {
+    const note = result.snapshot ? `snapshot written: ${result.snapshot}` : result.reason;
+    return `${line}${note ? paint('dim', `  ${note}`) : ''}\n`;
+  }
+  const where = paint('dim', `  at ${file}:${step.line}  ${step.kind === 'command' ? '$ ' : ''}${firstLine(step.command)}`);
+  if (result.diff !== undefined) {
+    const diff = result.diff
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((text) => `  ${colourDiffLine(text, paint)}`);
+    return [
+      `${line}  ${paint('red', result.reason ?? 'output differs')}`,
+      where,
+      ...diff,
+      paint('dim', `  log: ${result.logPath ?? '(none)'}`),
+      '',
+    ].join('\n');
+  }
   const lines = result.output.replace(/\n$/, '').split('\n');
   const shown = lines.slice(-FAILED_OUTPUT_LINES);
   const omitted = lines.length - shown.length + (result.outputBytes > Buffer.byteLength(result.output) ? 1 : 0);
   const body = result.output === '' ? [paint('dim', '  │ (no output)')] : shown.map((text) => `  ${paint('dim', '│')} ${text}`);
   if (omitted > 0) body.unshift(paint('dim', `  │ … earlier output in the log`));
-  return [`${line}  ${paint('red', result.reason ?? 'failed')}`, ...body, paint('dim', `  log: ${result.logPath ?? '(none)'}`), ''].join(
-    '\n',
-  );
+  return [
+    `${line}  ${paint('red', result.reason ?? 'failed')}`,
+    where,
+    ...body,
+    paint('dim', `  log: ${result.logPath ?? '(none)'}`),
+    '',
+  ].join('\n');
+}
+
+function colourDiffLine(text: string, paint: Paint): string {
+  if (text.startsWith('+++') || text.startsWith('---')) return paint('bold', text);
+  if (text.startsWith('@@')) return paint('cyan', text);
+  if (text.startsWith('+')) return paint('green', text);
+  if (text.startsWith('-')) return paint('red', text);
+  return text;
+}
+
+function firstLine(text: string): string {
+  const [first = '', ...rest] = text.split('\n');
+  return rest.length > 0 ? `${first} …` : first;
 }

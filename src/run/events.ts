@@ -18,6 +18,14 @@ export interface StepResult {
   errorLine?: number;
   /** Why the step failed, in words. */
   reason?: string;
+  /** What became of the output check: compared and agreed, snapshot written, nothing to compare. */
+  check?: 'matched' | 'updated' | 'unchecked';
+  /** CI: the step printed output but has no expected output and no snapshot. */
+  missingExpectation?: boolean;
+  /** On a mismatch: a unified diff, expected (as written, patterns kept) against actual. */
+  diff?: string;
+  /** The snapshot file `-u` wrote. */
+  snapshot?: string;
 }
 
 export interface RunResult {

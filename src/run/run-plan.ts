@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { OutputChecker } from '../check/output-checker.js';
 import { OutputRecorder } from '../execute/output-recorder.js';
 import { sleep } from '../execute/process-groups.js';
 import { describeReadiness, waitUntilReady } from '../execute/readiness.js';
@@ -19,6 +21,8 @@ export interface RunOptions {
   variables: Readonly<Record<string, string>>;
   /** Values to mask as `[SECRET]` in output, logs and reports. */
   secrets: string[];
+  /** Checks output against snapshots and the tutorial; without one, only exit statuses count. */
+  checker?: OutputChecker;
   /** Run teardown steps after a failure too (`--cleanup`). */
   cleanup: boolean;
   signal?: AbortSignal;
@@ -126,7 +130,7 @@ class StepRunner {
       });
       const output = this.finish(recorder);
       const reason = failureReason(step, outcome);
-      return {
+      const result: StepResult = {
         ...base,
         status: reason === undefined ? 'passed' : 'failed',
         exitCode: outcome.exitCode,
@@ -137,6 +141,7 @@ class StepRunner {
         ...(outcome.errorLine !== undefined && reason !== undefined && { errorLine: outcome.errorLine }),
         ...(reason !== undefined && { reason }),
       };
+      return reason === undefined ? this.checkOutput(step, result, recorder) : result;
     } catch (error) {
       this.finish(recorder);
       throw error;
@@ -183,6 +188,25 @@ class StepRunner {
       outputBytes: recorder.bytes,
       reason: `${readiness.reason}; waited for ${describeReadiness(ready)}`,
     };
+  }
+
+  /** A step whose exit status was right passes when its output agrees too. */
+  private async checkOutput(step: PlannedStep, result: StepResult, recorder: OutputRecorder): Promise<StepResult> {
+    const { checker } = this.options;
+    if (!checker?.checks(step)) return result;
+    // Output longer than the in-memory tail is read back from its log, which is complete by now.
+    const output = recorder.truncated ? (await recorder.written, await readFile(recorder.logPath, 'utf8')) : result.output;
+    const outcome = checker.check(step, output);
+    switch (outcome.status) {
+      case 'matched':
+        return { ...result, check: 'matched' };
+      case 'updated':
+        return { ...result, check: 'updated', snapshot: outcome.path };
+      case 'unchecked':
+        return { ...result, check: 'unchecked', ...(outcome.missing && { missingExpectation: true }) };
+      case 'mismatch':
+        return { ...result, status: 'failed', reason: outcome.reason, diff: outcome.diff };
+    }
   }
 
   private finish(recorder: OutputRecorder): string {

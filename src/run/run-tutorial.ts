@@ -2,12 +2,10 @@ import { EXIT, UserError } from '../errors.js';
 import { findTutorialFile, loadTutorial, projectRootOf } from '../format/catalog.js';
 import type { Tutorial, VariableSpec } from '../format/tutorial.js';
 import { type Plan, planSteps } from '../plan/plan-steps.js';
-import { parseVarOptions, type ResolvedVariable, resolveVariables } from '../plan/resolve-variables.js';
+import { parseVarOptions } from '../plan/resolve-variables.js';
 import { selectTarget, type TargetProbe } from '../plan/select-target.js';
-import { createSessionDir, newSessionId } from '../session/session-paths.js';
 import type { RunListener } from './events.js';
-import { HostPool } from './host-pool.js';
-import { runPlan } from './run-plan.js';
+import { executePlan } from './execute-plan.js';
 
 export interface RunTutorialOptions {
   target?: string;
@@ -18,6 +16,8 @@ export interface RunTutorialOptions {
   ci: boolean;
   dryRun: boolean;
   cleanup: boolean;
+  /** `-u`: write snapshots of the steps that ran (refused under `--ci`). */
+  updateSnapshots: boolean;
 }
 
 /** What the run needs from the outside world; the CLI gives the real terminal. */
@@ -41,6 +41,12 @@ export async function runTutorial(reference: string, options: RunTutorialOptions
   const file = findTutorialFile(reference, io.cwd);
   const tutorial = loadTutorial(file);
   const optionValues = parseVarOptions(options.vars);
+  if (options.updateSnapshots && options.ci) {
+    throw new UserError(
+      '-u writes snapshots, which never happens with --ci or CI set',
+      'run -u where CI is not set, and commit the snapshots',
+    );
+  }
   const target = await selectTarget(tutorial, options.target, io.probe);
   const plan = planSteps(tutorial, target, projectRootOf(file), io.cwd, {
     ...(options.from !== undefined && { from: options.from }),
@@ -60,48 +66,17 @@ export async function runTutorial(reference: string, options: RunTutorialOptions
     if (!(await io.confirm(`Run these ${plan.steps.length + plan.teardown.length} steps?`))) return EXIT.ok;
   }
 
-  const sessionId = newSessionId(tutorial.id);
-  const { logDir } = createSessionDir(sessionId, io.env);
-  const hosts = new HostPool(plan.workDir, { ...io.env, ALTS_TUTOR_SESSION: sessionId });
-  const controller = new AbortController();
-  const detach = io.onInterrupt(() => {
-    controller.abort();
-    void hosts.interrupt();
+  const result = await executePlan(plan, {
+    env: io.env,
+    optionValues,
+    updateSnapshots: options.updateSnapshots,
+    cleanup: options.cleanup,
+    reporter: io.reporter,
+    onInterrupt: io.onInterrupt,
+    ...(io.interactive && !options.ci && { prompt: (spec: VariableSpec) => io.ask(`${spec.prompt ?? spec.name}: `, spec.secret) }),
+    ...(!consented && { confirm: (step) => io.confirm(`Step ${step.name} asks for confirmation (${firstLine(step.command)}). Run it?`) }),
   });
-  try {
-    const variables = await resolveVariables(tutorial.variables, target, {
-      options: optionValues,
-      environment: io.env,
-      runDefault: async (command) => {
-        const shell = await hosts.get('local', { kind: 'local' });
-        const { exitCode, stdout } = await shell.capture(command);
-        return exitCode === 0 ? stdout.trim() : undefined;
-      },
-      ...(io.interactive && !options.ci && { prompt: (spec: VariableSpec) => io.ask(`${spec.prompt ?? spec.name}: `, spec.secret) }),
-    });
-    const undeclared = Object.entries(optionValues)
-      .filter(([name]) => !(name in tutorial.variables))
-      .map(([name, value]): ResolvedVariable => ({ name, value, secret: false, source: 'option' }));
-    const all = [...variables, ...undeclared];
-    await hosts.setVariables(all);
-    const secrets = all.filter((variable) => variable.secret).map((variable) => variable.value);
-    const result = await runPlan({
-      plan,
-      hosts,
-      sessionId,
-      logDir,
-      secrets,
-      variables: Object.fromEntries(all.map((variable) => [variable.name, variable.value])),
-      cleanup: options.cleanup,
-      signal: controller.signal,
-      ...(!consented && { confirm: (step) => io.confirm(`Step ${step.name} asks for confirmation (${firstLine(step.command)}). Run it?`) }),
-      onEvent: io.reporter(secrets),
-    });
-    return result.status === 'passed' ? EXIT.ok : result.status === 'interrupted' ? EXIT.interrupted : EXIT.failed;
-  } finally {
-    detach();
-    await hosts.close();
-  }
+  return result.status === 'passed' ? EXIT.ok : result.status === 'interrupted' ? EXIT.interrupted : EXIT.failed;
 }
 
 /** Values knowable without running anything: `${NAME}` stands for the rest, secrets are masked. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'alts-tutor.js');
-const FIXTURES = resolve(import.meta.dirname, '..', 'fixtures', 'cli');
+const FIXTURES = resolve(import.meta.dirname, '..', 'fixtures');
 
 export interface CliResult {
   code: number | null;
@@ -13,10 +13,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** A fresh project directory holding the CLI fixtures' `tutorials/`, and a private state home. */
-export function makeProject(): { dir: string; home: string } {
+/** A fresh copy of a fixture project (`test/fixtures/<name>/`) and a private state home. */
+export function makeProject(fixture = 'cli'): { dir: string; home: string } {
   const dir = mkdtempSync(join(tmpdir(), 'alts-cli-'));
-  cpSync(FIXTURES, dir, { recursive: true });
+  cpSync(join(FIXTURES, fixture), dir, { recursive: true });
   return { dir, home: join(dir, '.state') };
 }
 

@@ -60,7 +60,7 @@ function step(name: string, command: string, extra: Partial<PlannedStep> = {}): 
 }
 
 function plan(workDir: string, steps: PlannedStep[], teardown: PlannedStep[] = []): Plan {
-  return { tutorial: tutorial([...steps, ...teardown]), target: TARGET, workDir, steps, teardown };
+  return { tutorial: tutorial([...steps, ...teardown]), target: TARGET, projectRoot: workDir, workDir, steps, teardown };
 }
 
 interface Run {

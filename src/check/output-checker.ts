@@ -1,0 +1,83 @@
+import { displayPath } from '../format/catalog.js';
+import type { Step } from '../format/tutorial.js';
+import { diffOutput } from './diff-output.js';
+import { matchOutput } from './match-output.js';
+import { redactForSnapshot } from './redact.js';
+import { readSnapshot, type SnapshotPlace, snapshotPathToWrite, writeSnapshot } from './snapshots.js';
+
+/** Where a step's expected output comes from, in SPEC order of precedence. */
+export type Expectation =
+  | { source: 'snapshot'; lines: string[]; path: string }
+  | { source: 'inline'; lines: string[]; file: string; line: number };
+
+export type CheckOutcome =
+  /** The output agrees with the expectation. */
+  | { status: 'matched'; expectation: Expectation }
+  /** Nothing to check against: the exit status decides. `missing` is true when CI should say so. */
+  | { status: 'unchecked'; missing: boolean }
+  /** `-u` wrote the actual output as the step's snapshot. */
+  | { status: 'updated'; path: string }
+  | { status: 'mismatch'; expectation: Expectation; diff: string; reason: string };
+
+export interface CheckerOptions {
+  place: SnapshotPlace;
+  /** Path of the tutorial as messages show it. */
+  file: string;
+  targetCount: number;
+  variables: Readonly<Record<string, string>>;
+  secrets: readonly string[];
+  /** `-u`: write the actual output of steps that ran. Never set together with `ci`. */
+  update: boolean;
+}
+
+/**
+ * Checks a step's output against its snapshot, else the output the tutorial shows, else
+ * nothing; with `update`, writes snapshots instead of failing.
+ */
+export class OutputChecker {
+  constructor(private readonly options: CheckerOptions) {}
+
+  expectationFor(step: Step): Expectation | undefined {
+    const snapshot = readSnapshot(this.options.place, step.name);
+    if (snapshot) return { source: 'snapshot', lines: snapshot.lines, path: snapshot.path };
+    if (step.expected) return { source: 'inline', lines: step.expected.lines, file: this.options.file, line: step.expected.line };
+    return undefined;
+  }
+
+  /** Whether the step's output is checked at all (background and interactive steps are not). */
+  checks(step: Step): boolean {
+    return step.expect !== 'none' && !step.background && !step.interactive;
+  }
+
+  check(step: Step, output: string): CheckOutcome {
+    const expectation = this.expectationFor(step);
+    const { variables } = this.options;
+    const result = expectation ? matchOutput(expectation.lines, output, { mode: step.expect, variables }) : undefined;
+    if (expectation && result?.ok) return { status: 'matched', expectation };
+    if (this.options.update && (expectation || output.trim() !== '')) {
+      return { status: 'updated', path: this.update(step, output, expectation) };
+    }
+    if (!expectation || !result) return { status: 'unchecked', missing: output.trim() !== '' };
+    return {
+      status: 'mismatch',
+      expectation,
+      diff: diffOutput(result),
+      reason: `output differs from ${describeExpectation(expectation)}${result.reason ? ` (${result.reason})` : ''}`,
+    };
+  }
+
+  private update(step: Step, output: string, previous: Expectation | undefined): string {
+    const path = snapshotPathToWrite(this.options.place, step.name, this.options.targetCount);
+    const text = redactForSnapshot(output, {
+      variables: this.options.variables,
+      secrets: this.options.secrets,
+      ...(previous && { previous: previous.lines }),
+    });
+    writeSnapshot(path, text);
+    return path;
+  }
+}
+
+export function describeExpectation(expectation: Expectation): string {
+  return expectation.source === 'snapshot' ? displayPath(expectation.path) : `${expectation.file}:${expectation.line}`;
+}

@@ -1,0 +1,91 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** Where a tutorial's snapshots live: `<project>/snapshots/<id>/[<target>/]<step>.txt` (SPEC section 5). */
+export interface SnapshotPlace {
+  /** The directory holding the tutorial's `tutorials/`. */
+  projectRoot: string;
+  tutorialId: string;
+  target: string;
+}
+
+export interface Snapshot {
+  path: string;
+  lines: string[];
+}
+
+export function snapshotDir(place: SnapshotPlace): string {
+  return join(place.projectRoot, 'snapshots', place.tutorialId);
+}
+
+/** The target's own snapshot first, then the one shared by all targets. */
+export function snapshotCandidates(place: SnapshotPlace, step: string): [string, string] {
+  const dir = snapshotDir(place);
+  return [join(dir, place.target, `${step}.txt`), join(dir, `${step}.txt`)];
+}
+
+export function readSnapshot(place: SnapshotPlace, step: string): Snapshot | undefined {
+  for (const path of snapshotCandidates(place, step)) {
+    if (existsSync(path)) return { path, lines: splitSnapshot(readFileSync(path, 'utf8')) };
+  }
+  return undefined;
+}
+
+function splitSnapshot(text: string): string[] {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+/**
+ * The file `-u` writes for a step: the snapshot it already has, else the target's own file when
+ * the tutorial has several targets (their outputs differ: project ids, addresses), else the shared one.
+ */
+export function snapshotPathToWrite(place: SnapshotPlace, step: string, targetCount: number): string {
+  const existing = readSnapshot(place, step);
+  if (existing) return existing.path;
+  const [own, shared] = snapshotCandidates(place, step);
+  return targetCount > 1 ? own : shared;
+}
+
+/** Writes a snapshot atomically (temp file, rename), so a killed run never leaves half of one. */
+export function writeSnapshot(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, path);
+}
+
+/**
+ * Snapshot files that name no step: left behind by renames. A shared file must name a step of
+ * the tutorial; a file in the target's directory, a step of that target; a directory, a target.
+ */
+export function obsoleteSnapshots(
+  place: SnapshotPlace,
+  steps: { ofTarget: ReadonlySet<string>; all: ReadonlySet<string> },
+  targetNames: readonly string[],
+): string[] {
+  const dir = snapshotDir(place);
+  if (!existsSync(dir)) return [];
+  const obsolete: string[] = [];
+  for (const entry of readdirSync(dir).sort()) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) {
+      // Only the directory of the target under test is judged; another target's steps differ.
+      if (entry !== place.target) {
+        if (!targetNames.includes(entry)) obsolete.push(path);
+        continue;
+      }
+      for (const file of readdirSync(path).sort()) {
+        if (!file.endsWith('.txt') || !steps.ofTarget.has(file.slice(0, -4))) obsolete.push(join(path, file));
+      }
+    } else if (!entry.endsWith('.txt') || !steps.all.has(entry.slice(0, -4))) {
+      obsolete.push(path);
+    }
+  }
+  return obsolete;
+}
+
+export function removeSnapshot(path: string): void {
+  rmSync(path, { recursive: true, force: true });
+}

@@ -1,0 +1,32 @@
+import { execFile } from 'node:child_process';
+
+/** What the default target depends on. The lab cannot run yet. */
+export const targetProbe = { gcloudReady, labReady: async () => false };
+
+/**
+ * Ctrl-C (and SIGTERM, SIGHUP) while steps run: the first stops the running step and lets the
+ * run end and report; a second quits at once.
+ */
+export function interruptHandler(interrupt: () => void): () => void {
+  let presses = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    presses++;
+    if (presses === 1 && signal === 'SIGINT') process.stderr.write('\nalts-tutor: stopping the running step (Ctrl-C again to quit now)\n');
+    if (presses > 1) process.exit(130);
+    interrupt();
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, onSignal);
+  return () => {
+    for (const signal of signals) process.off(signal, onSignal);
+  };
+}
+
+/** gcloud has an active account and project: the `gcp` target can run. */
+function gcloudReady(): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile('gcloud', ['config', 'list', '--format=value(core.account,core.project)'], { timeout: 15_000 }, (error, stdout) => {
+      resolve(!error && stdout.trim().split(/\s+/).length === 2);
+    });
+  });
+}

@@ -1,0 +1,131 @@
+import { basename } from 'node:path';
+import { obsoleteSnapshots, removeSnapshot } from '../check/snapshots.js';
+import { UserError } from '../errors.js';
+import { displayPath, findTutorialFile, listTutorialFiles, loadTutorial, projectRootOf } from '../format/catalog.js';
+import { planSteps } from '../plan/plan-steps.js';
+import { parseVarOptions } from '../plan/resolve-variables.js';
+import { selectTarget, type TargetProbe } from '../plan/select-target.js';
+import type { RunListener } from './events.js';
+import { executePlan } from './execute-plan.js';
+
+export interface TestOptions {
+  /** Tutorial ids or files; empty means every tutorial `list` shows. */
+  tutorials: string[];
+  target?: string;
+  vars: string[];
+  updateSnapshots: boolean;
+  ci: boolean;
+  /** `--shard 2/3`: the second third of the tutorials, by id. */
+  shard?: { index: number; count: number };
+}
+
+export interface TestIo {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  probe: TargetProbe;
+  /** The listener for a tutorial's run events. */
+  reporter: RunListener;
+  /** A tutorial that could not run, or obsolete snapshots: reported, and the test fails. */
+  problem(tutorial: string, file: string, message: string): void;
+  /** Something worth saying that does not fail the test. */
+  note(message: string): void;
+  onInterrupt(interrupt: () => void): () => void;
+}
+
+export interface TestSummary {
+  tutorials: number;
+  failed: number;
+  interrupted: boolean;
+}
+
+/**
+ * `alts-tutor test`: every tutorial (or the named ones) headless against a target, as snapshot
+ * tests. A tutorial that cannot run counts as failed; the rest still run.
+ */
+export async function testTutorials(options: TestOptions, io: TestIo): Promise<TestSummary> {
+  if (options.updateSnapshots && options.ci) {
+    throw new UserError(
+      '-u writes snapshots, which never happens with --ci or CI set',
+      'run -u where CI is not set, and commit the snapshots',
+    );
+  }
+  const optionValues = parseVarOptions(options.vars);
+  const files = selectShard(
+    options.tutorials.length > 0 ? options.tutorials.map((reference) => findTutorialFile(reference, io.cwd)) : listTutorialFiles(io.cwd),
+    options.shard,
+  );
+  const summary: TestSummary = { tutorials: 0, failed: 0, interrupted: false };
+  for (const file of files) {
+    const id = basename(file, '.md');
+    try {
+      const tutorial = loadTutorial(file);
+      if (
+        options.target !== undefined &&
+        options.tutorials.length === 0 &&
+        Object.keys(tutorial.targets).length > 0 &&
+        !tutorial.targets[options.target]
+      ) {
+        io.note(`${id}: skipped, it has no target ${options.target}`);
+        continue;
+      }
+      const target = await selectTarget(tutorial, options.target, io.probe);
+      const plan = planSteps(tutorial, target, projectRootOf(file), io.cwd);
+      summary.tutorials++;
+      const result = await executePlan(plan, {
+        env: io.env,
+        optionValues,
+        updateSnapshots: options.updateSnapshots,
+        cleanup: true,
+        reporter: () => io.reporter,
+        onInterrupt: io.onInterrupt,
+      });
+      let failed = result.status !== 'passed';
+      if (options.ci) {
+        for (const step of result.steps.filter((entry) => entry.missingExpectation)) {
+          io.note(`${id}: step ${step.name} printed output but shows none in the tutorial and has no snapshot (run test -u to record it)`);
+        }
+      }
+      const place = { projectRoot: plan.projectRoot, tutorialId: tutorial.id, target: target.name };
+      const all = new Set(tutorial.steps.map((step) => step.name));
+      const ofTarget = new Set([...plan.steps, ...plan.teardown].map((step) => step.name));
+      for (const path of obsoleteSnapshots(place, { ofTarget, all }, Object.keys(tutorial.targets))) {
+        if (options.updateSnapshots) {
+          removeSnapshot(path);
+          io.note(`${id}: removed obsolete snapshot ${displayPath(path)}`);
+        } else if (options.ci) {
+          io.problem(id, tutorial.file, `obsolete snapshot ${displayPath(path)}: no step of that name (remove it, or run test -u)`);
+          failed = true;
+        } else {
+          io.note(`${id}: obsolete snapshot ${displayPath(path)} (test -u removes it; with --ci it fails the test)`);
+        }
+      }
+      if (failed) summary.failed++;
+      if (result.status === 'interrupted') {
+        summary.interrupted = true;
+        break;
+      }
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      summary.tutorials++;
+      summary.failed++;
+      io.problem(id, displayPath(file), error.message);
+    }
+  }
+  return summary;
+}
+
+/** Tutorials in id order, every `count`-th one from `index` (1-based): stable across machines. */
+export function selectShard(files: string[], shard: TestOptions['shard']): string[] {
+  const sorted = [...files].sort((a, b) => basename(a).localeCompare(basename(b)));
+  if (!shard) return sorted;
+  return sorted.filter((_, position) => position % shard.count === shard.index - 1);
+}
+
+/** Parses `--shard i/n`. */
+export function parseShard(value: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) throw new UserError(`--shard needs i/n with 1 <= i <= n, not "${value}"`);
+  return { index, count };
+}

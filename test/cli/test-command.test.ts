@@ -1,0 +1,130 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { makeProject, runCli } from './helpers.js';
+
+function project() {
+  const { dir, home } = makeProject('snap');
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { cwd: dir, env: { ALTS_TUTOR_HOME: home, ...env } });
+  return { dir, cli };
+}
+
+const snapshot = (dir: string, step: string) => join(dir, 'snapshots', 'greet', `${step}.txt`);
+
+function writeSnapshotFile(dir: string, step: string, text: string): void {
+  mkdirSync(join(dir, 'snapshots', 'greet'), { recursive: true });
+  writeFileSync(snapshot(dir, step), text);
+}
+
+describe('alts-tutor test', () => {
+  it('passes when outputs match the tutorial (variables, [TIMESTAMP], ...) and reports steps with nothing to check under CI', async () => {
+    const { cli } = project();
+    const result = await cli(['test', 'greet', '--ci']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✓ greet-1');
+    expect(result.stdout).toContain('note: greet: step no-expect printed output but shows none in the tutorial and has no snapshot');
+    expect(result.stdout).toContain('passed: 1 of 1 tutorials passed');
+  });
+
+  it('-u writes a redacted snapshot for a step without expected output, and it then passes under --ci', async () => {
+    const { dir, cli } = project();
+    const update = await cli(['test', 'greet', '-u']);
+    expect(update.code).toBe(0);
+    expect(readFileSync(snapshot(dir, 'no-expect'), 'utf8')).toBe('request [UUID] took [DURATION]\n');
+    // Steps whose output the Markdown shows and that matched get no file.
+    expect(existsSync(snapshot(dir, 'greet-1'))).toBe(false);
+    const again = await cli(['test', 'greet', '--ci']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain('note:');
+  });
+
+  it('a snapshot wins over the Markdown, and a mismatch fails with a diff that names the snapshot', async () => {
+    const { dir, cli } = project();
+    writeSnapshotFile(dir, 'greet-1', 'goodbye $NAME\n');
+    const result = await cli(['test', 'greet', '--ci']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('✗ greet-1');
+    expect(result.stdout).toContain('snapshots/greet/greet-1.txt');
+    expect(result.stdout).toMatch(/^ {2}-goodbye \$NAME$/m);
+    expect(result.stdout).toMatch(/^ {2}\+hello world$/m);
+  });
+
+  it('never writes with --ci, refuses -u with --ci, and fails on obsolete snapshots (which -u removes)', async () => {
+    const { dir, cli } = project();
+    const refused = await cli(['test', 'greet', '--ci', '-u']);
+    expect(refused.code).toBe(2);
+    writeSnapshotFile(dir, 'renamed-step', 'old\n');
+    const ci = await cli(['test', 'greet', '--ci']);
+    expect(ci.code).toBe(1);
+    expect(ci.stdout).toContain('obsolete snapshot snapshots/greet/renamed-step.txt');
+    expect(existsSync(snapshot(dir, 'no-expect'))).toBe(false);
+    const update = await cli(['test', 'greet', '-u']);
+    expect(update.code).toBe(0);
+    expect(existsSync(snapshot(dir, 'renamed-step'))).toBe(false);
+  });
+
+  it('writes JUnit XML that parses back: one suite per tutorial, one case per step, the diff as failure text', async () => {
+    const { dir, cli } = project();
+    writeSnapshotFile(dir, 'greet-1', 'goodbye $NAME\n');
+    const report = join(dir, 'junit.xml');
+    const result = await cli(['test', 'greet', 'second', '--ci', '--reporter', 'junit', '--output', report]);
+    expect(result.code).toBe(1);
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(readFileSync(report, 'utf8'));
+    const suites = parsed.testsuites.testsuite as Array<Record<string, unknown>>;
+    expect(suites.map((suite) => suite.name)).toEqual(['greet (local)', 'second (local)']);
+    expect(parsed.testsuites).toMatchObject({ tests: '5', failures: '1', skipped: '3' });
+    const cases = suites[0]?.testcase as Array<Record<string, unknown>>;
+    expect(cases.map((entry) => entry.name)).toEqual(['greet-1', 'greet-2', 'greet-3', 'no-expect']);
+    const failed = cases.find((entry) => entry.name === 'greet-1') as { failure: { '#text': string; type: string } };
+    expect(failed.failure.type).toBe('mismatch');
+    expect(failed.failure['#text']).toContain('+hello world');
+  });
+
+  it('--shard splits the tutorials by id', async () => {
+    const { cli } = project();
+    const first = await cli(['test', 'greet', 'second', '--shard', '1/2', '--reporter', 'json']);
+    const second = await cli(['test', 'greet', 'second', '--shard', '2/2', '--reporter', 'json']);
+    const ran = (stdout: string) =>
+      stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { type: string; tutorial?: string })
+        .filter((event) => event.type === 'run-start')
+        .map((event) => event.tutorial);
+    expect(ran(first.stdout)).toEqual(['greet']);
+    expect(ran(second.stdout)).toEqual(['second']);
+  });
+});
+
+describe('alts-tutor run checks output too', () => {
+  it('fails a step whose output differs from the tutorial, with the diff', async () => {
+    const { dir, cli } = project();
+    const result = await cli(['run', 'greet', '--yes', '--var', 'NAME=there']);
+    expect(result.code).toBe(0);
+    writeSnapshotFile(dir, 'greet-1', 'hello somebody\n');
+    const mismatch = await cli(['run', 'greet', '--yes']);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stdout).toContain('-hello somebody');
+  });
+});
+
+describe('alts-tutor lint', () => {
+  it('reports undefined variables, missing step files and Markdown output that disagrees with the snapshot, with file:line', async () => {
+    const { cli } = project();
+    const result = await cli(['lint', 'lintme']);
+    expect(result.code).toBe(1);
+    expect(result.stdout.trim().split('\n')).toEqual([
+      'tutorials/lintme.md:8: step "build" uses $UNDECLARED, which is not declared in the front matter nor set by an earlier step',
+      'tutorials/lintme.md:8: step "build" names server/server.go, which is not in steps/lintme/',
+      'tutorials/lintme.md:19: the output shown for step "lint-me-3" disagrees with snapshots/lintme/lint-me-3.txt (update the Markdown, or the snapshot with test -u)',
+    ]);
+  });
+
+  it('passes a clean tutorial', async () => {
+    const { cli } = project();
+    const result = await cli(['lint', 'greet', 'second']);
+    expect(result.stderr).toContain('2 tutorials: no problems');
+    expect(result.code).toBe(0);
+  });
+});
