@@ -1,6 +1,6 @@
 import diffSequencesModule from '@jest/diff-sequences';
 import type { LinePattern } from './line-pattern.js';
-import { compileLines, type MatchResult, quote } from './match-output.js';
+import { type CompiledLines, compileLines, type MatchResult, quote } from './match-output.js';
 
 export interface DiffOptions {
   /** Unchanged lines shown around each change. Default 3. */
@@ -46,12 +46,20 @@ export function diffOutput(result: MatchResult, options: DiffOptions = {}): stri
   const budget = options.timeBudgetMs ?? 1000;
   let lines: DiffLine[];
   try {
-    lines = budget <= 0 ? abort() : fullDiff(patterns, result.actualLines, budget);
+    lines = budget <= 0 ? abort() : fullDiff(patterns, result.actualLines, budget, matchedHead(result));
   } catch (error) {
     if (!(error instanceof DiffTimeout)) throw error;
     return firstDivergence(result, patterns, budget);
   }
   return ['--- expected', '+++ actual', ...formatHunks(lines, context)].join('\n');
+}
+
+/** Lines the match already paired one to one before it failed (none if a `...` came first): no need to match them again. */
+function matchedHead(result: MatchResult): number {
+  const stop = result.divergence;
+  if (!stop || stop.expected !== stop.actual) return 0;
+  const ellipsis = result.expectedLines.indexOf('...');
+  return ellipsis === -1 || ellipsis >= stop.expected ? stop.expected : 0;
 }
 
 function abort(): never {
@@ -63,12 +71,12 @@ function abort(): never {
  * head and tail are matched pairwise first (linear), so Myers' algorithm only sees what differs,
  * and only the context needed around it is kept.
  */
-function fullDiff(patterns: readonly LinePattern[], actual: readonly string[], budget: number): DiffLine[] {
+function fullDiff(patterns: CompiledLines, actual: readonly string[], budget: number, knownHead: number): DiffLine[] {
   const plainMatch = (e: number, a: number) => {
-    const pattern = patterns[e] as LinePattern;
+    const pattern = patterns.get(e);
     return pattern.kind !== 'ellipsis' && pattern.matches(actual[a] as string);
   };
-  let head = 0;
+  let head = knownHead;
   while (head < patterns.length && head < actual.length && plainMatch(head, head)) head++;
   let tail = 0;
   while (tail < patterns.length - head && tail < actual.length - head && plainMatch(patterns.length - 1 - tail, actual.length - 1 - tail)) {
@@ -79,7 +87,7 @@ function fullDiff(patterns: readonly LinePattern[], actual: readonly string[], b
 
   const lines: DiffLine[] = [];
   const common = (e: number, a: number) => {
-    const pattern = patterns[e] as LinePattern;
+    const pattern = patterns.get(e);
     lines.push({ sign: ' ', text: pattern.source, expected: 1, actual: 1, ellipsis: pattern.kind === 'ellipsis' });
   };
   for (let e = 0; e < head; e++) common(e, e);
@@ -88,14 +96,14 @@ function fullDiff(patterns: readonly LinePattern[], actual: readonly string[], b
   let calls = 0;
   const isCommon = (e: number, a: number) => {
     if (++calls % CLOCK_EVERY === 0 && performance.now() > deadline) throw new DiffTimeout();
-    const pattern = patterns[head + e] as LinePattern;
+    const pattern = patterns.get(head + e);
     return pattern.kind === 'ellipsis' || pattern.matches(actual[head + a] as string);
   };
   let e = head;
   let a = head;
   const gapUntil = (eEnd: number, aEnd: number) => {
     for (; e < eEnd; e++) {
-      const pattern = patterns[e] as LinePattern;
+      const pattern = patterns.get(e);
       // `...` may cover no line at all: it is never a difference.
       if (pattern.kind === 'ellipsis') lines.push({ sign: ' ', text: pattern.source, expected: 1, actual: 0, ellipsis: true });
       else lines.push({ sign: '-', text: pattern.source, expected: 1, actual: 0 });
@@ -194,7 +202,7 @@ function hunkHeader(lines: readonly DiffLine[], starts: readonly { expected: num
  * When the diff ran out of time: where the line-by-line rule stopped, the lines that matched just
  * before it (as their patterns) and the next lines of each side.
  */
-function firstDivergence(result: MatchResult, patterns: readonly LinePattern[], budget: number): string {
+function firstDivergence(result: MatchResult, patterns: CompiledLines, budget: number): string {
   const { expectedLines, actualLines, matchedBy } = result;
   const divergence = result.divergence ?? pairwiseDivergence(patterns, actualLines);
   const lines: DiffLine[] = [];
@@ -202,7 +210,7 @@ function firstDivergence(result: MatchResult, patterns: readonly LinePattern[], 
   let e = divergence.expected - 1;
   let a = divergence.actual - 1;
   while (e >= 0 && lines.length < FALLBACK_CONTEXT) {
-    const pattern = patterns[e] as LinePattern;
+    const pattern = patterns.get(e);
     if (pattern.kind === 'ellipsis') {
       let covered = 0;
       while (a >= 0 && matchedBy[a] === pattern.source) {
@@ -238,18 +246,19 @@ function firstDivergence(result: MatchResult, patterns: readonly LinePattern[], 
   ].join('\n');
 }
 
-function pairwiseDivergence(patterns: readonly LinePattern[], actual: readonly string[]): { expected: number; actual: number } {
+function pairwiseDivergence(patterns: CompiledLines, actual: readonly string[]): { expected: number; actual: number } {
   let index = 0;
-  while (index < patterns.length && index < actual.length && (patterns[index] as LinePattern).matches(actual[index] as string)) index++;
+  while (index < patterns.length && index < actual.length && patterns.get(index).matches(actual[index] as string)) index++;
   return { expected: index, actual: index };
 }
 
 /** `expect=contains`: the expected lines not found (in order) and the actual lines a `! ` line forbids. */
-function containsReport(patterns: readonly LinePattern[], actual: readonly string[]): string {
+function containsReport(patterns: CompiledLines, actual: readonly string[]): string {
   const missing: string[] = [];
   const forbidden: string[] = [];
   let from = 0;
-  for (const pattern of patterns) {
+  for (let e = 0; e < patterns.length; e++) {
+    const pattern = patterns.get(e);
     if (pattern.kind === 'ellipsis') continue;
     if (pattern.kind === 'forbidden') {
       const found = actual.flatMap((line, index) => (pattern.occursIn(line) ? [index] : []));

@@ -19,7 +19,7 @@ export interface MatchResult {
   reason?: string;
   mode: ExpectMode;
   /** `expectedLines` compiled with the variables of the match, for `diffOutput`. */
-  patterns?: readonly LinePattern[];
+  patterns?: CompiledLines;
   /** Where the line-by-line rule stopped (0-based): the expected line and the actual line it failed on. */
   divergence?: { expected: number; actual: number };
 }
@@ -54,17 +54,29 @@ export function matchOutput(expected: string[], actualText: string, options: Mat
   return result;
 }
 
-/** Compiles each distinct expected line once (logs repeat lines). */
-export function compileLines(lines: readonly string[], variables: Readonly<Record<string, string>>, mode: ExpectMode): LinePattern[] {
-  const compiled = new Map<string, LinePattern>();
-  return lines.map((line) => {
-    let pattern = compiled.get(line);
-    if (!pattern) {
-      pattern = compileExpectedLine(line, variables, { mode });
-      compiled.set(line, pattern);
-    }
-    return pattern;
-  });
+/** Expected lines compiled on first use: a match that stops at line 10 of 100,000 compiles 10. */
+export interface CompiledLines {
+  readonly length: number;
+  get(index: number): LinePattern;
+}
+
+/** Compiles each expected line when first asked for. */
+export function compileLines(lines: readonly string[], variables: Readonly<Record<string, string>>, mode: ExpectMode): CompiledLines {
+  // Filled up front: a sparse array written from the end (the diff matches the tail first) is slow.
+  const compiled = new Array<LinePattern | undefined>(lines.length).fill(undefined);
+  return {
+    length: lines.length,
+    get(index) {
+      let pattern = compiled[index];
+      if (!pattern) {
+        const line = lines[index];
+        if (line === undefined) throw new RangeError(`no expected line ${index}`);
+        pattern = compileExpectedLine(line, variables, { mode });
+        compiled[index] = pattern;
+      }
+      return pattern;
+    },
+  };
 }
 
 interface Failure {
@@ -73,13 +85,13 @@ interface Failure {
   actual: number;
 }
 
-function matchLines(patterns: readonly LinePattern[], actual: readonly string[], matchedBy: (string | undefined)[]): Failure | undefined {
+function matchLines(patterns: CompiledLines, actual: readonly string[], matchedBy: (string | undefined)[]): Failure | undefined {
   let a = 0;
   for (let e = 0; e < patterns.length; e++) {
-    const pattern = patterns[e] as LinePattern;
+    const pattern = patterns.get(e);
     if (pattern.kind === 'ellipsis') {
-      while (patterns[e + 1]?.kind === 'ellipsis') e++;
-      const next = patterns[e + 1];
+      while (e + 1 < patterns.length && patterns.get(e + 1).kind === 'ellipsis') e++;
+      const next = e + 1 < patterns.length ? patterns.get(e + 1) : undefined;
       if (!next) {
         matchedBy.fill(pattern.source, a);
         return undefined;
@@ -121,13 +133,10 @@ function scanFor(pattern: LinePattern, actual: readonly string[], from: number):
   return -1;
 }
 
-function matchContains(
-  patterns: readonly LinePattern[],
-  actual: readonly string[],
-  matchedBy: (string | undefined)[],
-): Failure | undefined {
+function matchContains(patterns: CompiledLines, actual: readonly string[], matchedBy: (string | undefined)[]): Failure | undefined {
   let a = 0;
-  for (const [e, pattern] of patterns.entries()) {
+  for (let e = 0; e < patterns.length; e++) {
+    const pattern = patterns.get(e);
     if (pattern.kind === 'ellipsis') continue;
     if (pattern.kind === 'forbidden') {
       const found = actual.findIndex((line) => pattern.occursIn(line));

@@ -3,7 +3,7 @@ import type { Step } from '../format/tutorial.js';
 import { diffOutput } from './diff-output.js';
 import { matchOutput } from './match-output.js';
 import { redactForSnapshot } from './redact.js';
-import { readSnapshot, type SnapshotPlace, snapshotPathToWrite, writeSnapshot } from './snapshots.js';
+import { SnapshotIndex, type SnapshotPlace } from './snapshots.js';
 
 /** Where a step's expected output comes from, in SPEC order of precedence. */
 export type Expectation =
@@ -35,10 +35,14 @@ export interface CheckerOptions {
  * nothing; with `update`, writes snapshots instead of failing.
  */
 export class OutputChecker {
-  constructor(private readonly options: CheckerOptions) {}
+  private readonly snapshots: SnapshotIndex;
+
+  constructor(private readonly options: CheckerOptions) {
+    this.snapshots = new SnapshotIndex(options.place, options.targetCount);
+  }
 
   expectationFor(step: Step): Expectation | undefined {
-    const snapshot = readSnapshot(this.options.place, step.name);
+    const snapshot = this.snapshots.read(step.name);
     if (snapshot) return { source: 'snapshot', lines: snapshot.lines, path: snapshot.path };
     if (step.expected) return { source: 'inline', lines: step.expected.lines, file: this.options.file, line: step.expected.line };
     return undefined;
@@ -67,13 +71,13 @@ export class OutputChecker {
   }
 
   private update(step: Step, output: string, previous: Expectation | undefined): string {
-    const path = snapshotPathToWrite(this.options.place, step.name, this.options.targetCount);
+    const path = this.snapshots.pathToWrite(step.name);
     const text = redactForSnapshot(output, {
       variables: this.options.variables,
       secrets: this.options.secrets,
       ...(previous && { previous: previous.lines }),
     });
-    writeSnapshot(path, text);
+    this.snapshots.write(path, text);
     return path;
   }
 }

@@ -24,28 +24,51 @@ export function snapshotCandidates(place: SnapshotPlace, step: string): [string,
   return [join(dir, place.target, `${step}.txt`), join(dir, `${step}.txt`)];
 }
 
-export function readSnapshot(place: SnapshotPlace, step: string): Snapshot | undefined {
-  for (const path of snapshotCandidates(place, step)) {
-    if (existsSync(path)) return { path, lines: splitSnapshot(readFileSync(path, 'utf8')) };
+/**
+ * The snapshot files of one tutorial and target, listed once: a 500-step run then costs two
+ * directory reads, not a thousand existence checks.
+ */
+export class SnapshotIndex {
+  private readonly files = new Set<string>();
+
+  constructor(
+    private readonly place: SnapshotPlace,
+    private readonly targetCount: number,
+  ) {
+    const dir = snapshotDir(place);
+    for (const sub of [dir, join(dir, place.target)]) {
+      if (!existsSync(sub) || !statSync(sub).isDirectory()) continue;
+      for (const name of readdirSync(sub)) this.files.add(join(sub, name));
+    }
   }
-  return undefined;
+
+  read(step: string): Snapshot | undefined {
+    const path = snapshotCandidates(this.place, step).find((candidate) => this.files.has(candidate));
+    return path === undefined ? undefined : { path, lines: splitSnapshot(readFileSync(path, 'utf8')) };
+  }
+
+  /**
+   * The file `-u` writes for a step: the snapshot it already has, else the target's own file
+   * when the tutorial has several targets (their outputs differ: project ids, addresses), else
+   * the shared one.
+   */
+  pathToWrite(step: string): string {
+    const [own, shared] = snapshotCandidates(this.place, step);
+    if (this.files.has(own)) return own;
+    if (this.files.has(shared)) return shared;
+    return this.targetCount > 1 ? own : shared;
+  }
+
+  write(path: string, text: string): void {
+    writeSnapshot(path, text);
+    this.files.add(path);
+  }
 }
 
 function splitSnapshot(text: string): string[] {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   if (lines.at(-1) === '') lines.pop();
   return lines;
-}
-
-/**
- * The file `-u` writes for a step: the snapshot it already has, else the target's own file when
- * the tutorial has several targets (their outputs differ: project ids, addresses), else the shared one.
- */
-export function snapshotPathToWrite(place: SnapshotPlace, step: string, targetCount: number): string {
-  const existing = readSnapshot(place, step);
-  if (existing) return existing.path;
-  const [own, shared] = snapshotCandidates(place, step);
-  return targetCount > 1 ? own : shared;
 }
 
 /** Writes a snapshot atomically (temp file, rename), so a killed run never leaves half of one. */

@@ -52,6 +52,7 @@ function splitFrontMatter(source: string, file: string): { frontMatter: FrontMat
 /** Walks marked's tokens in document order, turning shell blocks into steps. */
 class StepBuilder {
   readonly steps: Step[] = [];
+  private readonly names = new Set<string>();
   firstHeading: string | undefined;
   private section = '';
   private readonly sectionCounts = new Map<string, number>();
@@ -185,7 +186,7 @@ class StepBuilder {
     const count = (this.sectionCounts.get(prefix) ?? 0) + 1;
     this.sectionCounts.set(prefix, count);
     const name = attributes.name ?? `${prefix}-${count}`;
-    if (this.steps.some((step) => step.name === name)) {
+    if (this.names.has(name)) {
       throw new LineError(`duplicate step name "${name}"`, line);
     }
     const step: Step = {
@@ -211,6 +212,7 @@ class StepBuilder {
     };
     if (step.ready && !step.background) throw new LineError('ready only applies to background=true steps', line);
     this.steps.push(step);
+    this.names.add(step.name);
     return step;
   }
 
