@@ -44,14 +44,14 @@ export function diffOutput(result: MatchResult, options: DiffOptions = {}): stri
   if (result.mode === 'contains') return containsReport(patterns, result.actualLines);
   const context = Math.max(0, options.context ?? 3);
   const budget = options.timeBudgetMs ?? 1000;
-  let lines: DiffLine[];
+  let diff: { lines: DiffLine[]; skipped: number };
   try {
-    lines = budget <= 0 ? abort() : fullDiff(patterns, result.actualLines, budget, matchedHead(result));
+    diff = budget <= 0 ? abort() : fullDiff(result, patterns, budget, context);
   } catch (error) {
     if (!(error instanceof DiffTimeout)) throw error;
     return firstDivergence(result, patterns, budget);
   }
-  return ['--- expected', '+++ actual', ...formatHunks(lines, context)].join('\n');
+  return ['--- expected', '+++ actual', ...formatHunks(diff.lines, diff.skipped, context)].join('\n');
 }
 
 /** Lines the match already paired one to one before it failed (none if a `...` came first): no need to match them again. */
@@ -67,16 +67,17 @@ function abort(): never {
 }
 
 /**
- * The diff as lines, with `...` as a common line covering the actual lines around it. The common
- * head and tail are matched pairwise first (linear), so Myers' algorithm only sees what differs,
- * and only the context needed around it is kept.
+ * The diff as lines, with `...` as a common line covering the actual lines added where it is. The
+ * common head and tail are matched pairwise first (linear), so Myers' algorithm only sees what
+ * differs; of them only the context shown is kept (`skipped`: head lines left out).
  */
-function fullDiff(patterns: CompiledLines, actual: readonly string[], budget: number, knownHead: number): DiffLine[] {
+function fullDiff(result: MatchResult, patterns: CompiledLines, budget: number, context: number): { lines: DiffLine[]; skipped: number } {
+  const { expectedLines, actualLines: actual } = result;
   const plainMatch = (e: number, a: number) => {
     const pattern = patterns.get(e);
     return pattern.kind !== 'ellipsis' && pattern.matches(actual[a] as string);
   };
-  let head = knownHead;
+  let head = matchedHead(result);
   while (head < patterns.length && head < actual.length && plainMatch(head, head)) head++;
   let tail = 0;
   while (tail < patterns.length - head && tail < actual.length - head && plainMatch(patterns.length - 1 - tail, actual.length - 1 - tail)) {
@@ -86,61 +87,65 @@ function fullDiff(patterns: CompiledLines, actual: readonly string[], budget: nu
   const actualEnd = actual.length - tail;
 
   const lines: DiffLine[] = [];
-  const common = (e: number, a: number) => {
-    const pattern = patterns.get(e);
-    lines.push({ sign: ' ', text: pattern.source, expected: 1, actual: 1, ellipsis: pattern.kind === 'ellipsis' });
+  const common = (e: number) => {
+    lines.push({ sign: ' ', text: expectedLines[e] as string, expected: 1, actual: 1 });
   };
-  for (let e = 0; e < head; e++) common(e, e);
+  // Of the common head, only the lines shown as context; the tail likewise below.
+  const skipped = Math.max(0, head - context);
+  for (let e = skipped; e < head; e++) common(e);
 
+  // Myers' algorithm asks about the same expected line many times: compile each once.
+  const middle = new Array<LinePattern | undefined>(expectedEnd - head).fill(undefined);
   const deadline = performance.now() + budget;
   let calls = 0;
   const isCommon = (e: number, a: number) => {
     if (++calls % CLOCK_EVERY === 0 && performance.now() > deadline) throw new DiffTimeout();
-    const pattern = patterns.get(head + e);
-    return pattern.kind === 'ellipsis' || pattern.matches(actual[head + a] as string);
+    let pattern = middle[e];
+    if (!pattern) {
+      pattern = patterns.get(head + e);
+      middle[e] = pattern;
+    }
+    // `...` is left out of the common lines: it is placed in the gaps, covering what was added there.
+    return pattern.kind !== 'ellipsis' && pattern.matches(actual[head + a] as string);
   };
   let e = head;
   let a = head;
+  // Between two common lines: the expected lines missing, then the actual lines added, unless a
+  // `...` is among the missing lines. `...` is never a difference: it stands for every line added
+  // there (or for none).
   const gapUntil = (eEnd: number, aEnd: number) => {
+    let added = aEnd - a;
+    let covering = false;
     for (; e < eEnd; e++) {
       const pattern = patterns.get(e);
-      // `...` may cover no line at all: it is never a difference.
-      if (pattern.kind === 'ellipsis') lines.push({ sign: ' ', text: pattern.source, expected: 1, actual: 0, ellipsis: true });
-      else lines.push({ sign: '-', text: pattern.source, expected: 1, actual: 0 });
+      if (pattern.kind === 'ellipsis') {
+        lines.push({ sign: ' ', text: pattern.source, expected: 1, actual: added, ellipsis: true });
+        covering = true;
+        added = 0;
+      } else {
+        lines.push({ sign: '-', text: pattern.source, expected: 1, actual: 0 });
+      }
     }
+    if (covering) a = aEnd;
     for (; a < aEnd; a++) lines.push({ sign: '+', text: actual[a] as string, expected: 0, actual: 1 });
   };
   diffSequences(expectedEnd - head, actualEnd - head, isCommon, (count, eCommon, aCommon) => {
     gapUntil(head + eCommon, head + aCommon);
-    for (let index = 0; index < count; index++) common(e++, a++);
+    for (let index = 0; index < count; index++, e++, a++) common(e);
   });
   gapUntil(expectedEnd, actualEnd);
-  for (let index = 0; index < tail; index++) common(expectedEnd + index, actualEnd + index);
-  return absorbIntoEllipses(lines);
+  for (let index = 0; index < Math.min(tail, context); index++) common(expectedEnd + index);
+  return { lines: mergeEllipses(lines), skipped };
 }
 
-/** Actual lines inserted next to a `...` are lines it covers; consecutive `...` lines become one. */
-function absorbIntoEllipses(lines: DiffLine[]): DiffLine[] {
+/** Consecutive `...` lines (one stands for what the others do) become one. */
+function mergeEllipses(lines: DiffLine[]): DiffLine[] {
   const result: DiffLine[] = [];
   for (const line of lines) {
     const previous = result.at(-1);
-    if (line.ellipsis) {
-      let covered = line.actual;
-      let expected = line.expected;
-      // Take back the insertions just before it, and a `...` just before them.
-      while (result.at(-1)?.sign === '+') {
-        result.pop();
-        covered++;
-      }
-      const before = result.at(-1);
-      if (before?.ellipsis) {
-        result.pop();
-        covered += before.actual;
-        expected += before.expected;
-      }
-      result.push({ ...line, expected, actual: covered });
-    } else if (line.sign === '+' && previous?.ellipsis) {
-      previous.actual++;
+    if (line.ellipsis && previous?.ellipsis) {
+      previous.expected += line.expected;
+      previous.actual += line.actual;
     } else {
       result.push(line);
     }
@@ -149,13 +154,13 @@ function absorbIntoEllipses(lines: DiffLine[]): DiffLine[] {
 }
 
 /** Groups the lines into `@@ -a,b +c,d @@` hunks with `context` unchanged lines around each change. */
-function formatHunks(lines: readonly DiffLine[], context: number): string[] {
+function formatHunks(lines: readonly DiffLine[], skipped: number, context: number): string[] {
   const output: string[] = [];
   const changes: number[] = [];
   lines.forEach((line, index) => {
     if (line.sign !== ' ') changes.push(index);
   });
-  const starts = positions(lines);
+  const starts = positions(lines, skipped);
   let at = 0;
   while (at < changes.length) {
     const first = changes[at] as number;
@@ -173,10 +178,10 @@ function formatHunks(lines: readonly DiffLine[], context: number): string[] {
   return output;
 }
 
-/** For each line of the diff, the 0-based expected and actual line it starts at. */
-function positions(lines: readonly DiffLine[]): { expected: number; actual: number }[] {
-  let expected = 0;
-  let actual = 0;
+/** For each line of the diff, the 0-based expected and actual line it starts at; the first is at `skipped` on both sides. */
+function positions(lines: readonly DiffLine[], skipped: number): { expected: number; actual: number }[] {
+  let expected = skipped;
+  let actual = skipped;
   return lines.map((line) => {
     const start = { expected, actual };
     expected += line.expected;

@@ -1,29 +1,32 @@
 import type { ExpectMode } from '../format/tutorial.js';
-import { compileSegment, escapeRegExp, type LineSegment, type SegmentParts } from './line-segment.js';
+import { compileSegment, escapeRegExp, type LineSegment, type SegmentParts, tokenEnd } from './line-segment.js';
 import { collapseBlanks, normalizeLine } from './normalize.js';
-import { isRedactionTokenName } from './redaction-tokens.js';
+import { REDACTION_TOKEN_NAMES, type RedactionTokenName } from './redaction-tokens.js';
 
 /** One expected line, compiled once and tried against many actual lines. */
 export interface LinePattern {
   /** The expected line as given (before variables are substituted). */
-  source: string;
-  kind: 'ellipsis' | 'literal' | 'pattern' | 'regex' | 'forbidden';
+  readonly source: string;
+  readonly kind: 'ellipsis' | 'literal' | 'pattern' | 'regex' | 'forbidden';
   /** Whether the pattern matches the whole actual line. */
   matches(actual: string): boolean;
   /** Whether the pattern matches some part of the actual line (`expect=contains`). */
   occursIn(actual: string): boolean;
   /** Why the line can never match, e.g. an invalid ` (re)` expression. */
-  problem?: string;
+  readonly problem?: string;
 }
 
 export interface CompileOptions {
   /** `contains` makes `! ` lines forbidden; `exact` leaves blanks in variable values as they are. Default `lines`. */
   mode?: ExpectMode;
+  /** The line is already normalized for the mode (`matchOutput` normalizes all lines first). */
+  normalized?: boolean;
 }
 
 const REFERENCE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
-const SYNTAX = /\[(\.\.|[A-Z]+)\]/g;
 const REGEX_SUFFIX = ' (re)';
+const ELLIPSIS = '...';
+const WILDCARD = '[..]';
 
 /** A run of the expected line: text as written (may hold syntax) or a variable's value (always literal). */
 interface Piece {
@@ -43,16 +46,30 @@ interface Piece {
  */
 export function compileExpectedLine(line: string, variables: Readonly<Record<string, string>>, options: CompileOptions = {}): LinePattern {
   const mode = options.mode ?? 'lines';
+  const quick = quickLine(line, mode, options.normalized ?? false);
+  if (quick) return quick;
   const pieces = substitute(mode === 'exact' ? line : normalizeLine(line), variables, mode !== 'exact');
   const first = pieces[0];
   if (mode === 'contains' && first && !first.literal && first.text.startsWith('! ')) {
-    const rest = compilePieces(line, [{ text: first.text.slice(2), literal: false }, ...pieces.slice(1)]);
-    return { ...rest, source: line, kind: 'forbidden' };
+    return new ForbiddenLine(line, compilePieces(line, [{ text: first.text.slice(2), literal: false }, ...pieces.slice(1)]));
   }
-  if (pieces.length === 1 && first && !first.literal && first.text === '...') {
-    return { source: line, kind: 'ellipsis', matches: () => true, occursIn: () => true };
-  }
+  if (pieces.length === 1 && first && !first.literal && first.text === ELLIPSIS) return new EllipsisLine(line);
   return compilePieces(line, pieces);
+}
+
+/**
+ * The lines of a long log: no variables, no `[..]`, no ` (re)`, only literal text and tokens. They
+ * are checked by walking the line, with nothing built; 100,000 compiled lines kept for one match
+ * cost more in allocation and garbage collection than the matching itself.
+ */
+function quickLine(line: string, mode: ExpectMode, normalized: boolean): LinePattern | undefined {
+  if (mode === 'exact' || line.includes('$') || line.includes(WILDCARD) || line.endsWith(REGEX_SUFFIX)) return undefined;
+  if ((!normalized && normalizeLine(line) !== line) || line === ELLIPSIS || (mode === 'contains' && line.startsWith('! ')))
+    return undefined;
+  for (let at = line.indexOf('['); at !== -1; at = line.indexOf('[', at + 1)) {
+    if (tokenAt(line, at)) return new TokenLine(line);
+  }
+  return new LiteralLine(line, line);
 }
 
 function compilePieces(source: string, pieces: Piece[]): LinePattern {
@@ -62,87 +79,195 @@ function compilePieces(source: string, pieces: Piece[]): LinePattern {
       const text = index === pieces.length - 1 ? piece.text.slice(0, -REGEX_SUFFIX.length) : piece.text;
       return piece.literal ? escapeRegExp(text) : text;
     });
-    return regexPattern(source, body.join(''));
+    return regexLine(source, body.join(''));
   }
   const segments = splitSegments(pieces);
   const [only] = segments;
-  if (segments.length === 1 && only && only.tokens.length === 0) {
-    const literal = only.literals.join('');
-    return { source, kind: 'literal', matches: (actual) => actual === literal, occursIn: (actual) => actual.includes(literal) };
-  }
-  return globPattern(source, segments.map(compileSegment));
+  if (segments.length === 1 && only && only.tokens.length === 0) return new LiteralLine(source, only.literals.join(''));
+  return new GlobLine(source, segments.map(compileSegment));
 }
 
 /** Splits the line at `[..]` into segments of literal text and tokens. */
 function splitSegments(pieces: Piece[]): SegmentParts[] {
   const segments: SegmentParts[] = [];
-  let current: SegmentParts = { literals: [''], tokens: [] };
-  const appendLiteral = (text: string) => {
-    current.literals[current.literals.length - 1] += text;
-  };
+  let literals: string[] = [];
+  let tokens: RedactionTokenName[] = [];
+  let literal = '';
   for (const piece of pieces) {
+    const { text } = piece;
     if (piece.literal) {
-      appendLiteral(piece.text);
+      literal += text;
       continue;
     }
     let from = 0;
-    SYNTAX.lastIndex = 0;
-    for (let match = SYNTAX.exec(piece.text); match !== null; match = SYNTAX.exec(piece.text)) {
-      const name = match[1] ?? '';
-      if (name !== '..' && !isRedactionTokenName(name)) continue;
-      appendLiteral(piece.text.slice(from, match.index));
-      from = match.index + match[0].length;
-      if (name === '..') {
-        segments.push(current);
-        current = { literals: [''], tokens: [] };
-      } else if (isRedactionTokenName(name)) {
-        current.tokens.push(name);
-        current.literals.push('');
+    for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) {
+      const wildcard = text.startsWith(WILDCARD, at);
+      const token = wildcard ? undefined : tokenAt(text, at);
+      if (!wildcard && token === undefined) continue;
+      literals.push(literal + text.slice(from, at));
+      literal = '';
+      if (token) {
+        tokens.push(token);
+      } else {
+        segments.push({ literals, tokens });
+        literals = [];
+        tokens = [];
       }
+      from = text.indexOf(']', at) + 1;
+      at = from - 1;
     }
-    appendLiteral(piece.text.slice(from));
+    literal += text.slice(from);
   }
-  segments.push(current);
+  literals.push(literal);
+  segments.push({ literals, tokens });
   return segments;
 }
 
-function globPattern(source: string, segments: LineSegment[]): LinePattern {
-  const first = segments[0];
-  const last = segments.at(-1);
-  if (!first || !last) throw new Error('a line has at least one segment');
-  const middle = segments.slice(1, -1);
-  // Each middle segment at its leftmost match and the end of that match: whatever a later match of
-  // it would allow, an earlier one allows too, since a wildcard follows. No backtracking needed.
-  const findMiddle = (actual: string, from: number) => {
+const TOKEN_BY_INITIAL = new Map(REDACTION_TOKEN_NAMES.map((name) => [name.charCodeAt(0), name]));
+
+/** The token written at `text[at]` (a `[`), if any. */
+function tokenAt(text: string, at: number): RedactionTokenName | undefined {
+  // Called for every `[` of every line of a long log: look at the one name that can start there.
+  const name = TOKEN_BY_INITIAL.get(text.charCodeAt(at + 1));
+  return name !== undefined && text.startsWith(name, at + 1) && text.charCodeAt(at + 1 + name.length) === 0x5d ? name : undefined;
+}
+
+class LiteralLine implements LinePattern {
+  readonly kind = 'literal';
+
+  constructor(
+    readonly source: string,
+    private readonly text: string,
+  ) {}
+
+  matches(actual: string): boolean {
+    return actual === this.text;
+  }
+
+  occursIn(actual: string): boolean {
+    return actual.includes(this.text);
+  }
+}
+
+/** Literal text and tokens only (see `quickLine`); anything but a plain first reading goes to the full matcher. */
+class TokenLine implements LinePattern {
+  readonly kind = 'pattern';
+  private compiled: LinePattern | undefined;
+
+  constructor(readonly source: string) {}
+
+  matches(actual: string): boolean {
+    return this.walk(actual) || this.full().matches(actual);
+  }
+
+  occursIn(actual: string): boolean {
+    return this.full().occursIn(actual);
+  }
+
+  /** Literal characters compared in place, each token at its first reading; true only if that reaches both ends. */
+  private walk(actual: string): boolean {
+    const line = this.source;
+    let e = 0;
+    let a = 0;
+    while (e < line.length) {
+      const token = line.charCodeAt(e) === 0x5b ? tokenAt(line, e) : undefined;
+      if (token) {
+        a = tokenEnd(token, actual, a);
+        if (a === -1) return false;
+        e += token.length + 2;
+      } else {
+        if (line.charCodeAt(e) !== actual.charCodeAt(a)) return false;
+        e++;
+        a++;
+      }
+    }
+    return a === actual.length;
+  }
+
+  private full(): LinePattern {
+    this.compiled ??= compilePieces(this.source, [{ text: this.source, literal: false }]);
+    return this.compiled;
+  }
+}
+
+class EllipsisLine implements LinePattern {
+  readonly kind = 'ellipsis';
+
+  constructor(readonly source: string) {}
+
+  matches(): boolean {
+    return true;
+  }
+
+  occursIn(): boolean {
+    return true;
+  }
+}
+
+/** `! pattern` under `expect=contains`: matches where the pattern does; the caller makes that a failure. */
+class ForbiddenLine implements LinePattern {
+  readonly kind = 'forbidden';
+  readonly problem: string | undefined;
+
+  constructor(
+    readonly source: string,
+    private readonly pattern: LinePattern,
+  ) {
+    this.problem = pattern.problem;
+  }
+
+  matches(actual: string): boolean {
+    return this.pattern.matches(actual);
+  }
+
+  occursIn(actual: string): boolean {
+    return this.pattern.occursIn(actual);
+  }
+}
+
+class GlobLine implements LinePattern {
+  readonly kind = 'pattern';
+
+  constructor(
+    readonly source: string,
+    private readonly segments: readonly LineSegment[],
+  ) {}
+
+  matches(actual: string): boolean {
+    const { segments } = this;
+    const first = segments[0] as LineSegment;
+    if (segments.length === 1) return first.matchesRest(actual, 0);
+    const start = first.matchAt(actual, 0);
+    if (start === -1) return false;
+    const position = this.findMiddle(actual, start);
+    return position !== -1 && (segments[segments.length - 1] as LineSegment).endsWithin(actual, position);
+  }
+
+  occursIn(actual: string): boolean {
+    const { segments } = this;
+    const found = (segments[0] as LineSegment).search(actual, 0);
+    if (!found) return false;
+    if (segments.length === 1) return true;
+    const position = this.findMiddle(actual, found.end);
+    return position !== -1 && (segments[segments.length - 1] as LineSegment).search(actual, position) !== undefined;
+  }
+
+  /**
+   * Each middle segment at its leftmost match and that match's end: whatever a later match of it
+   * would allow, an earlier one allows too, since a wildcard follows. No backtracking needed.
+   */
+  private findMiddle(actual: string, from: number): number {
     let position = from;
-    for (const segment of middle) {
-      const found = segment.search(actual, position);
+    for (let index = 1; index < this.segments.length - 1; index++) {
+      const found = (this.segments[index] as LineSegment).search(actual, position);
       if (!found) return -1;
       position = found.end;
     }
     return position;
-  };
-  return {
-    source,
-    kind: 'pattern',
-    matches(actual) {
-      if (segments.length === 1) return first.matchesRest(actual, 0);
-      const start = first.matchAt(actual, 0);
-      if (start === -1) return false;
-      const position = findMiddle(actual, start);
-      return position !== -1 && last.endsWithin(actual, position);
-    },
-    occursIn(actual) {
-      const found = first.search(actual, 0);
-      if (!found) return false;
-      if (segments.length === 1) return true;
-      const position = findMiddle(actual, found.end);
-      return position !== -1 && last.search(actual, position) !== undefined;
-    },
-  };
+  }
 }
 
-function regexPattern(source: string, body: string): LinePattern {
+function regexLine(source: string, body: string): LinePattern {
   let whole: RegExp;
   let part: RegExp;
   try {

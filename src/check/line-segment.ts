@@ -99,11 +99,18 @@ const STICKY_TOKENS = Object.fromEntries(
   Object.entries(REDACTION_TOKENS).map(([name, source]) => [name, new RegExp(source, 'y')]),
 ) as Record<RedactionTokenName, RegExp>;
 
+/** The end of the token's first reading at `position`, or -1. */
+export function tokenEnd(token: RedactionTokenName, text: string, position: number): number {
+  const expression = STICKY_TOKENS[token];
+  expression.lastIndex = position;
+  return expression.test(text) ? expression.lastIndex : -1;
+}
+
 class SharedSegment implements LineSegment {
   private readonly literals: readonly string[];
   private readonly tokens: readonly RedactionTokenName[];
   private prefix: string | undefined;
-  private readonly expressions: Partial<Record<Variant, RegExp>> = {};
+  private expressions: Partial<Record<Variant, RegExp>> | undefined;
 
   constructor(parts: SegmentParts) {
     this.literals = parts.literals;
@@ -143,10 +150,8 @@ class SharedSegment implements LineSegment {
     if (!text.startsWith(first, start)) return -1;
     let position = start + first.length;
     for (let index = 0; index < this.tokens.length; index++) {
-      const token = STICKY_TOKENS[this.tokens[index] as RedactionTokenName];
-      token.lastIndex = position;
-      if (!token.test(text)) return -1;
-      position = token.lastIndex;
+      position = tokenEnd(this.tokens[index] as RedactionTokenName, text, position);
+      if (position === -1) return -1;
       const literal = this.literals[index + 1] as string;
       if (!text.startsWith(literal, position)) return -1;
       position += literal.length;
@@ -165,6 +170,7 @@ class SharedSegment implements LineSegment {
   }
 
   private exec(variant: Variant, text: string, start: number): RegExpExecArray | null {
+    this.expressions ??= {};
     let expression = this.expressions[variant];
     if (!expression) {
       expression = sharedExpression(variant, this.tokens);

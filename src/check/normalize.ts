@@ -2,6 +2,7 @@ import type { ExpectMode } from '../format/tutorial.js';
 
 // CSI sequences (colours, cursor moves), OSC sequences (titles, hyperlinks; ended by BEL or ST)
 // and the two-character escapes. Each alternative is a plain scan: no nested repetition.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC, BEL and the like are what is being removed.
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 const BLANKS = /[ \t]+/g;
 

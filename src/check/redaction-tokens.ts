@@ -9,6 +9,11 @@
 
 export type RedactionTokenName = 'TIMESTAMP' | 'UUID' | 'IP' | 'DURATION' | 'HEX' | 'NUMBER';
 
+// A token's value never touches a word character, nor a bracket on the outside: `redactLine` puts
+// `[NAME]` where a value was, and what sits next to a token must not become a value then (idempotence).
+const START = '(?<![\\w\\]])';
+const END = '(?![\\w[])';
+
 const MONTH = '(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)';
 const WEEKDAY = '(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)';
 const CLOCK = '\\d{2}:\\d{2}:\\d{2}';
@@ -29,10 +34,10 @@ const TIMESTAMP_FORMS = [
 
 // A bracketed timestamp (Envoy's `[2020-06-09 12:59:52.818]`, CLF's `[08/Jun/2020:…]`) is one value,
 // brackets included, so that `[TIMESTAMP][14][debug]` reads like the log line it stands for.
-const TIMESTAMP = `\\[(?:${TIMESTAMP_FORMS})\\]|(?<!\\w)(?:${TIMESTAMP_FORMS})(?!\\w)`;
+const TIMESTAMP = `\\[(?:${TIMESTAMP_FORMS})\\]|${START}(?:${TIMESTAMP_FORMS})${END}`;
 
 const H = '[0-9a-fA-F]';
-const UUID = `(?<!\\w)${H}{8}-${H}{4}-${H}{4}-${H}{4}-${H}{12}(?!\\w)`;
+const UUID = `${START}${H}{8}-${H}{4}-${H}{4}-${H}{4}-${H}{12}${END}`;
 
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = `${OCTET}(?:\\.${OCTET}){3}`;
@@ -54,18 +59,21 @@ const IPV6 = [
   `(?:${G}:){1,7}:`,
 ].join('|');
 const PORT = '(?::\\d{1,5})?';
-const IP = [`\\[(?:${IPV6})\\]${PORT}(?!\\w)`, `(?<![\\w.:])(?:${IPV6})(?![\\w:]|\\.\\d)`, `(?<![\\w.])${IPV4}${PORT}(?!\\w|\\.\\d)`].join(
-  '|',
-);
+// IPv4 first, the common case: no IPv6 form can start with `digits.`, so the order changes no match.
+const IP = [
+  `(?<![\\w.\\]])${IPV4}${PORT}(?![\\w[]|\\.[\\d[])`,
+  `\\[(?:${IPV6})\\]${PORT}${END}`,
+  `(?<![\\w.:\\]])(?:${IPV6})(?![\\w:[]|\\.[\\d[])`,
+].join('|');
 
 // Go's time.Duration.String() (1h0m0s, 3m2s, 1.5s, 250ms, 12µs, 8ns), with µ as U+00B5 or U+03BC.
 const SECONDS = '\\d+(?:\\.\\d+)?s';
-const DURATION = `(?<![\\w.])-?(?:\\d+h(?:\\d+m)?(?:${SECONDS})?|\\d+m(?:${SECONDS})?|\\d+(?:\\.\\d+)?(?:ms|us|\u00b5s|\u03bcs|ns|s|m|h))(?!\\w|\\.\\d)`;
+const DURATION = `(?<![\\w.\\]])-?(?:\\d+h(?:\\d+m)?(?:${SECONDS})?|\\d+m(?:${SECONDS})?|\\d+(?:\\.\\d+)?(?:ms|us|\u00b5s|\u03bcs|ns|s|m|h))(?![\\w[]|\\.[\\d[])`;
 
-const HEX = `\\b(?:0x)?${H}{7,}\\b`;
+const HEX = `${START}(?:0x)?${H}{7,}${END}`;
 
 // A version such as 1.2.3 is not a number: a number is not preceded by a dot nor followed by `.digit`.
-const NUMBER = '(?<![\\w.])[+-]?\\d+(?:\\.\\d+)?(?!\\w|\\.\\d)';
+const NUMBER = '(?<![\\w.\\]])[+-]?\\d+(?:\\.\\d+)?(?![\\w[]|\\.[\\d[])';
 
 /**
  * Token name → regular-expression source (no flags needed). The order is the order of precedence
@@ -82,10 +90,6 @@ export const REDACTION_TOKENS: Readonly<Record<RedactionTokenName, string>> = {
 };
 
 export const REDACTION_TOKEN_NAMES = Object.keys(REDACTION_TOKENS) as RedactionTokenName[];
-
-export function isRedactionTokenName(name: string): name is RedactionTokenName {
-  return Object.hasOwn(REDACTION_TOKENS, name);
-}
 
 export interface RedactLineOptions {
   /**
