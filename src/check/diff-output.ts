@@ -1,4 +1,5 @@
-import diffSequencesModule from '@jest/diff-sequences';
+import { createRequire } from 'node:module';
+import type diffSequencesModule from '@jest/diff-sequences';
 import type { LinePattern } from './line-pattern.js';
 import { type CompiledLines, compileLines, type MatchResult, quote } from './match-output.js';
 
@@ -21,8 +22,16 @@ interface DiffLine {
 // The package's ESM entry exports the function as its default, but its types describe the CommonJS
 // module (whose `default` is the function); accept either shape.
 type DiffSequences = (typeof diffSequencesModule)['default'];
-const diffSequences: DiffSequences =
-  typeof diffSequencesModule === 'function' ? (diffSequencesModule as DiffSequences) : diffSequencesModule.default;
+let loaded: DiffSequences | undefined;
+
+/** Loaded on the first mismatch: a run whose outputs all match never pays for it. */
+function diffSequences(...args: Parameters<DiffSequences>): ReturnType<DiffSequences> {
+  if (!loaded) {
+    const module = createRequire(import.meta.url)('@jest/diff-sequences') as DiffSequences | { default: DiffSequences };
+    loaded = typeof module === 'function' ? module : module.default;
+  }
+  return loaded(...args);
+}
 
 const FALLBACK_CONTEXT = 5;
 const CLOCK_EVERY = 4096;

@@ -195,7 +195,11 @@ class StepRunner {
     const { checker } = this.options;
     if (!checker?.checks(step)) return result;
     // Output longer than the in-memory tail is read back from its log, which is complete by now.
-    const output = recorder.truncated ? (await recorder.written, await readFile(recorder.logPath, 'utf8')) : result.output;
+    let output = result.output;
+    if (recorder.truncated) {
+      await recorder.written;
+      output = await readFile(recorder.logPath, 'utf8');
+    }
     const outcome = checker.check(step, output);
     switch (outcome.status) {
       case 'matched':

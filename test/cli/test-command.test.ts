@@ -97,6 +97,21 @@ describe('alts-tutor test', () => {
   });
 });
 
+describe('alts-tutor test, large output', () => {
+  it('checks a step that printed more than the in-memory tail against its whole log', async () => {
+    const { dir, cli } = project();
+    const passed = await cli(['test', 'big', '--ci']);
+    expect(passed.code).toBe(0);
+    const tutorial = join(dir, 'tutorials', 'big.md');
+    // The first lines are beyond the tail kept in memory: only the log still has them.
+    writeFileSync(tutorial, readFileSync(tutorial, 'utf8').replace('$ seq 1 150000\n1\n', '$ seq 1 150000\n0\n'));
+    const failed = await cli(['test', 'big', '--ci']);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/^ {2}-0$/m);
+    expect(failed.stdout).toMatch(/^ {2}\+1$/m);
+  });
+});
+
 describe('alts-tutor run checks output too', () => {
   it('fails a step whose output differs from the tutorial, with the diff', async () => {
     const { dir, cli } = project();
