@@ -82,6 +82,39 @@ function program(): Command {
         ...(options.shard !== undefined && { shard: options.shard as string }),
       });
     });
+  for (const [name, description] of [
+    ['resume', 'continue the latest unfinished session (or the one named) at its first step that did not pass'],
+    ['cleanup', "run a session's teardown steps with its variables"],
+  ] as const) {
+    cli
+      .command(name)
+      .description(description)
+      .argument('[session]', 'session id, or tutorial id for its latest session')
+      .option('--var <name=value>', 'set a variable (secrets are never saved: give them again)', collect, [])
+      .option('-y, --yes', 'consent to run every step without asking')
+      .option('--ci', 'non-interactive (implies --yes)')
+      .addOption(new Option('--reporter <name>', 'output format').choices(['pretty', 'plain', 'json']))
+      .action(async (session: string | undefined, options: Record<string, unknown>) => {
+        const { sessionCommand } = await import('./run-command.js');
+        process.exitCode = await sessionCommand(name, session, {
+          vars: options.var as string[],
+          yes: Boolean(options.yes),
+          ci: Boolean(options.ci) || Boolean(process.env.CI),
+          reporter: (options.reporter as 'pretty' | 'plain' | 'json' | undefined) ?? 'plain',
+        });
+      });
+  }
+
+  cli
+    .command('status')
+    .description('list sessions: tutorial, target, progress, the failed step')
+    .argument('[session]', 'a session id, or a tutorial id for its sessions')
+    .option('--json', 'print JSON')
+    .action(async (session: string | undefined, options: { json?: boolean }) => {
+      const { statusCommand } = await import('./status-command.js');
+      process.exitCode = statusCommand(session, { json: options.json ?? false });
+    });
+
   cli
     .command('lint')
     .description('check tutorials without running them: parse errors, undefined variables, hosts, files, output vs snapshots')

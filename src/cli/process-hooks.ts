@@ -7,12 +7,15 @@ export const targetProbe = { gcloudReady, labReady: async () => false };
  * Ctrl-C (and SIGTERM, SIGHUP) while steps run: the first stops the running step and lets the
  * run end and report; a second quits at once.
  */
-export function interruptHandler(interrupt: () => void): () => void {
+export function interruptHandler(interrupt: () => void, kill: () => void): () => void {
   let presses = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     presses++;
     if (presses === 1 && signal === 'SIGINT') process.stderr.write('\nalts-tutor: stopping the running step (Ctrl-C again to quit now)\n');
-    if (presses > 1) process.exit(130);
+    if (presses > 1) {
+      kill();
+      process.exit(130);
+    }
     interrupt();
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

@@ -43,6 +43,8 @@ __alts_dump() {
       HOST*|MACHTYPE|OSTYPE|OPT*|SHELLOPTS|DIRSTACK|COMP_*|HISTCMD|PWD|OLDPWD|IFS|PS[0-9]|COLUMNS|LINES|_|__alts*) continue ;;
     esac
     [[ -n \${__alts_secret[$__alts_n]-} || \${!__alts_n@a} == *r* ]] && continue
+    # The environment the shell started with stays out: it is the user's, not the tutorial's.
+    [[ -n \${__alts_env[$__alts_n]+set} && \${__alts_env[$__alts_n]} == "\${!__alts_n}" && \${!__alts_n@a} != *[aA]* ]] && continue
     # A copy of a secret (COPY=$TOKEN) stays out of the dump too: the dump is a file.
     for __alts_s in "\${!__alts_secret[@]}"; do
       [[ -n \${!__alts_s} && \${!__alts_n} == *"\${!__alts_s}"* ]] && continue 2
@@ -96,6 +98,10 @@ __alts_background() {
   # into whatever step runs next. The runner tracks the job by its process group instead.
   disown "$!"
 }
+# What the shell started with, so that dumps leave it out.
+declare -A __alts_env=()
+for __alts_n in ${prefixes}; do [[ \${!__alts_n@a} == *[aA]* ]] || __alts_env[$__alts_n]=\${!__alts_n}; done
+unset __alts_n
 __alts_mark ready
 `;
 }

@@ -1,6 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -238,6 +238,41 @@ export class ShellSession {
     const job = followBackground(group, fifo, this.nonce, onOutput);
     this.background.set(group, job);
     return job;
+  }
+
+  /**
+   * The shell's state as bash that recreates it: the variables that differ from the environment
+   * it started with (secrets and copies of them left out), functions and the directory.
+   */
+  async captureState(): Promise<string | undefined> {
+    const id = this.nextId++;
+    const status = await this.request(id, '', readBody(`__alts_stay=; __alts_dump; __alts_mark end ${id} $?`), {
+      onOutput: () => {},
+      onMarker: () => {},
+      timeoutMs: 10_000,
+      onTimeout: () => {},
+    });
+    if (status !== 0) return undefined;
+    return readFileSync(join(this.runtimeDir, 'state'), 'utf8');
+  }
+
+  /** Recreates a state `captureState` returned (at top level, so `declare` stays global). */
+  async restoreState(state: string): Promise<void> {
+    const id = this.nextId++;
+    await this.request(id, state, readBody(`eval "$__alts_body" </dev/null 2>/dev/null; __alts_body=; __alts_mark end ${id} $?`), {
+      onOutput: () => {},
+      onMarker: () => {},
+      timeoutMs: 10_000,
+      onTimeout: () => {},
+    });
+  }
+
+  /** SIGKILL to every process group this shell started and to the shell: no waiting. */
+  killNow(): void {
+    const shellPid = this.child.pid ?? 0;
+    const groups = new Set([...this.background.keys(), ...this.leftovers, ...(this.exited ? [] : childProcessGroups(shellPid))]);
+    for (const group of groups) signalGroup(group, 'SIGKILL');
+    if (!this.exited) signalGroup(shellPid, 'SIGKILL');
   }
 
   /** Stops background jobs and anything steps left running, then ends the shell. */

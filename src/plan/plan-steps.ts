@@ -27,6 +27,8 @@ export interface Plan {
 export interface Selection {
   from?: string;
   only?: string[];
+  /** Steps left out: those a resumed session already passed. */
+  skip?: ReadonlySet<string>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -49,7 +51,9 @@ export function planSteps(tutorial: Tutorial, target: Target, projectRoot: strin
     }
   }
   const start = selection.from === undefined ? 0 : names.indexOf(selection.from);
-  const chosen = inTarget.filter((step, index) => index >= start && (!selection.only || selection.only.includes(step.name)));
+  const chosen = inTarget.filter(
+    (step, index) => index >= start && (!selection.only || selection.only.includes(step.name)) && !selection.skip?.has(step.name),
+  );
   const planned = chosen.map((step) => planStep(step, tutorial, target, workDir));
   return {
     tutorial,

@@ -1,17 +1,26 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { OutputChecker } from '../check/output-checker.js';
 import { displayPath } from '../format/catalog.js';
-import type { VariableSpec } from '../format/tutorial.js';
+import type { HostSpec, VariableSpec } from '../format/tutorial.js';
 import type { Plan, PlannedStep } from '../plan/plan-steps.js';
 import { type ResolvedVariable, resolveVariables } from '../plan/resolve-variables.js';
-import { createSessionDir, newSessionId } from '../session/session-paths.js';
+import { lockSession } from '../session/session-lock.js';
+import { newSessionId } from '../session/session-paths.js';
+import { SessionRecorder } from '../session/session-recorder.js';
+import { type Session, SessionStore } from '../session/session-store.js';
 import type { RunListener, RunResult } from './events.js';
 import { HostPool } from './host-pool.js';
 import { runPlan } from './run-plan.js';
 
 export interface ExecuteOptions {
   env: NodeJS.ProcessEnv;
+  /** The tutorial file, absolute: its content hash goes into the session. */
+  file: string;
   /** `--var` values; names the tutorial does not declare reach the steps too. */
   optionValues: Record<string, string>;
+  /** A session to continue (`resume`): its id, variables and shell state are reused. */
+  resume?: Session;
   /** Asks for a variable's value on a terminal; undefined without one. */
   prompt?: (spec: VariableSpec) => Promise<string>;
   /** Asked before `confirm` steps; undefined when consent covers every step. */
@@ -21,28 +30,35 @@ export interface ExecuteOptions {
   cleanup: boolean;
   /** Builds the reporter once the secrets to mask are known. */
   reporter(secrets: string[]): RunListener;
-  /** Called with an `interrupt` function while steps run; returns a function that detaches. */
-  onInterrupt(interrupt: () => void): () => void;
+  /** Called with `interrupt` (stop the running step) and `kill` (stop everything now, synchronously). */
+  onInterrupt(interrupt: () => void, kill: () => void): () => void;
 }
 
 /**
- * Runs a plan as a new session: its log directory, one shell per host, the variables, the
- * output checker; the run's result says what happened. Shared by `run` and `test`.
+ * Runs a plan as a session: its files, one shell per host, the variables, the output checker;
+ * progress is recorded as it goes so that `resume` can continue. Shared by `run`, `resume`,
+ * `test` and `cleanup`.
  */
-export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<RunResult> {
+export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<{ result: RunResult; sessionId: string }> {
   const { tutorial, target } = plan;
-  const sessionId = newSessionId(tutorial.id);
-  const { logDir } = createSessionDir(sessionId, options.env);
+  const store = new SessionStore(options.env);
+  const sessionId = options.resume?.id ?? newSessionId(tutorial.id);
   const hosts = new HostPool(plan.workDir, { ...options.env, ALTS_TUTOR_SESSION: sessionId });
+  let unlock: (() => void) | undefined;
+  let recorder: SessionRecorder | undefined;
   const controller = new AbortController();
-  const detach = options.onInterrupt(() => {
-    controller.abort();
-    void hosts.interrupt();
-  });
+  const detach = options.onInterrupt(
+    () => {
+      controller.abort();
+      void hosts.interrupt();
+    },
+    () => hosts.killNow(),
+  );
   try {
     const declared = await resolveVariables(tutorial.variables, target, {
       options: options.optionValues,
       environment: options.env,
+      ...(options.resume && { session: options.resume.variables }),
       runDefault: async (command) => {
         const shell = await hosts.get('local', { kind: 'local' });
         const { exitCode, stdout } = await shell.capture(command);
@@ -54,9 +70,20 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       .filter(([name]) => !(name in tutorial.variables))
       .map(([name, value]): ResolvedVariable => ({ name, value, secret: false, source: 'option' }));
     const variables = [...declared, ...undeclared];
+    const session = options.resume ?? newSession(sessionId, plan, options.file, variables);
+    if (options.resume) {
+      unlock = lockSession(store.dir(sessionId), sessionId);
+      store.append(sessionId, { type: 'status', status: 'running', pid: process.pid });
+    } else {
+      store.create(session);
+      unlock = lockSession(store.dir(sessionId), sessionId);
+    }
+    recorder = new SessionRecorder(store, sessionId);
     await hosts.setVariables(variables);
+    for (const [host, state] of Object.entries(session.shellState)) {
+      await (await hosts.get(host, hostSpecOf(plan, host))).restoreState(state);
+    }
     const secrets = variables.filter((variable) => variable.secret).map((variable) => variable.value);
-    const values = Object.fromEntries(variables.map((variable) => [variable.name, variable.value]));
     const checker = new OutputChecker({
       place: { projectRoot: plan.projectRoot, tutorialId: tutorial.id, target: target.name },
       file: displayPath(tutorial.file),
@@ -65,21 +92,53 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       secrets,
       update: options.updateSnapshots,
     });
-    return await runPlan({
+    const result = await runPlan({
       plan,
       hosts,
       sessionId,
-      logDir,
+      logDir: `${store.dir(sessionId)}/logs`,
       secrets,
-      variables: values,
+      variables: Object.fromEntries(variables.map((variable) => [variable.name, variable.value])),
       checker,
+      session: recorder,
       cleanup: options.cleanup,
       signal: controller.signal,
       ...(options.confirm && { confirm: options.confirm }),
       onEvent: options.reporter(secrets),
     });
+    recorder.finish(result.status);
+    return { result, sessionId };
   } finally {
     detach();
     await hosts.close();
+    unlock?.();
   }
+}
+
+function newSession(id: string, plan: Plan, file: string, variables: ResolvedVariable[]): Session {
+  const now = new Date().toISOString();
+  return {
+    version: 1,
+    id,
+    tutorial: { id: plan.tutorial.id, file, hash: contentHash(file), title: plan.tutorial.title },
+    target: plan.target.name,
+    createdAt: now,
+    updatedAt: now,
+    status: 'running',
+    pid: process.pid,
+    variables: Object.fromEntries(variables.filter((variable) => !variable.secret).map((variable) => [variable.name, variable.value])),
+    secretNames: variables.filter((variable) => variable.secret).map((variable) => variable.name),
+    steps: [...plan.steps, ...plan.teardown].map((step) => ({ name: step.name, status: 'not-run' })),
+    shellState: {},
+    background: [],
+  };
+}
+
+export function contentHash(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+function hostSpecOf(plan: Plan, host: string): HostSpec {
+  if (host === 'local') return { kind: 'local' };
+  return plan.target.hosts[host] ?? { kind: 'local' };
 }

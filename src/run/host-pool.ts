@@ -14,6 +14,8 @@ export interface PoolVariable {
  */
 export class HostPool {
   private readonly sessions = new Map<string, Promise<ShellSession>>();
+  /** The shells that have started, for what must happen synchronously (a second Ctrl-C). */
+  private readonly started = new Set<ShellSession>();
   private variables: PoolVariable[] = [];
 
   constructor(
@@ -25,6 +27,7 @@ export class HostPool {
     let session = this.sessions.get(name);
     if (!session) {
       session = openHost(name, spec, { cwd: this.cwd, env: this.env }).then(async (shell) => {
+        this.started.add(shell);
         for (const variable of this.variables) await shell.setVariable(variable.name, variable.value, variable.secret);
         return shell;
       });
@@ -45,6 +48,11 @@ export class HostPool {
   /** Interrupts whatever step is running in any shell. */
   async interrupt(): Promise<void> {
     for (const session of this.sessions.values()) (await session).interrupt();
+  }
+
+  /** Kills every shell and everything its steps started, now: the runner is about to exit. */
+  killNow(): void {
+    for (const shell of this.started) shell.killNow();
   }
 
   /** Ends every shell and whatever its steps left running. */

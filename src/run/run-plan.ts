@@ -1,13 +1,16 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OutputChecker } from '../check/output-checker.js';
+import { mayChangeState } from '../execute/may-change-state.js';
 import { OutputRecorder } from '../execute/output-recorder.js';
 import { sleep } from '../execute/process-groups.js';
 import { describeReadiness, waitUntilReady } from '../execute/readiness.js';
-import type { BackgroundJob, StepOutcome } from '../execute/shell-session.js';
+import type { BackgroundJob, ShellSession, StepOutcome } from '../execute/shell-session.js';
 import type { ConcreteReadiness } from '../format/tutorial.js';
 import type { Plan, PlannedStep } from '../plan/plan-steps.js';
 import { resolveReadiness } from '../plan/resolve-readiness.js';
+import type { SessionRecorder } from '../session/session-recorder.js';
 import type { RunListener, RunResult, StepResult } from './events.js';
 import type { HostPool } from './host-pool.js';
 
@@ -23,6 +26,8 @@ export interface RunOptions {
   secrets: string[];
   /** Checks output against snapshots and the tutorial; without one, only exit statuses count. */
   checker?: OutputChecker;
+  /** Records progress into the session, so that `resume` can continue. */
+  session?: SessionRecorder;
   /** Run teardown steps after a failure too (`--cleanup`). */
   cleanup: boolean;
   signal?: AbortSignal;
@@ -50,6 +55,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     }
     const result = await runner.run(step);
     results.push(result);
+    options.session?.stepEnded(result);
     onEvent({ type: 'step-end', step, result });
     failed = result.status === 'failed';
   }
@@ -59,6 +65,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     for (const step of [...plan.teardown].reverse()) {
       const result = await runner.run(step);
       teardown.push(result);
+      options.session?.stepEnded(result);
       onEvent({ type: 'step-end', step, result });
     }
   }
@@ -86,10 +93,13 @@ function notRun(step: PlannedStep): StepResult {
 
 class StepRunner {
   private readonly background = new Map<string, BackgroundJob>();
-  private logCount = 0;
+  /** Logs are numbered on from those a resumed session already has. */
+  private logCount: number;
   private readonly logWrites: Promise<void>[] = [];
 
-  constructor(private readonly options: RunOptions) {}
+  constructor(private readonly options: RunOptions) {
+    this.logCount = existsSync(options.logDir) ? readdirSync(options.logDir).length : 0;
+  }
 
   /** Settles when every finished step's log file is on disk. */
   async logsWritten(): Promise<void> {
@@ -141,7 +151,10 @@ class StepRunner {
         ...(outcome.errorLine !== undefined && reason !== undefined && { errorLine: outcome.errorLine }),
         ...(reason !== undefined && { reason }),
       };
-      return reason === undefined ? this.checkOutput(step, result, recorder) : result;
+      if (reason !== undefined) return result;
+      const checked = await this.checkOutput(step, result, recorder);
+      if (checked.status === 'passed') await this.saveShellState(step, shell);
+      return checked;
     } catch (error) {
       this.finish(recorder);
       throw error;
@@ -172,6 +185,7 @@ class StepRunner {
     const durationMs = performance.now() - started;
     if (readiness.ready) {
       this.background.set(step.name, job);
+      this.options.session?.backgroundStarted(step.name, step.host, job.group);
       this.options.onEvent({ type: 'step-ready', step });
       // The job keeps writing to its log; the recorder stays open until the job ends.
       this.logWrites.push(job.ended.then(() => this.finish(recorder)).then(() => recorder.written));
@@ -188,6 +202,14 @@ class StepRunner {
       outputBytes: recorder.bytes,
       reason: `${readiness.reason}; waited for ${describeReadiness(ready)}`,
     };
+  }
+
+  /** After a passed step that may have changed the shell, its state goes into the session. */
+  private async saveShellState(step: PlannedStep, shell: ShellSession): Promise<void> {
+    const { session } = this.options;
+    if (!session || !mayChangeState(step.kind, step.command)) return;
+    const state = await shell.captureState();
+    if (state !== undefined) session.shellState(step.host, state);
   }
 
   /** A step whose exit status was right passes when its output agrees too. */
@@ -223,6 +245,7 @@ class StepRunner {
     const job = this.background.get(name);
     this.background.delete(name);
     await job?.stop();
+    if (job) this.options.session?.backgroundStopped(name);
   }
 }
 

@@ -4,6 +4,7 @@ import type { Tutorial, VariableSpec } from '../format/tutorial.js';
 import { type Plan, planSteps } from '../plan/plan-steps.js';
 import { parseVarOptions } from '../plan/resolve-variables.js';
 import { selectTarget, type TargetProbe } from '../plan/select-target.js';
+import type { Session } from '../session/session-store.js';
 import type { RunListener } from './events.js';
 import { executePlan } from './execute-plan.js';
 
@@ -32,8 +33,8 @@ export interface RunIo {
   probe: TargetProbe;
   /** Builds the reporter once the secrets to mask are known. */
   reporter(secrets: string[]): RunListener;
-  /** Called with an `interrupt` function while steps run; returns a function that detaches. */
-  onInterrupt(interrupt: () => void): () => void;
+  /** Called with `interrupt` (stop the running step) and `kill` (everything, now); returns a detach function. */
+  onInterrupt(interrupt: () => void, kill: () => void): () => void;
 }
 
 /** `alts-tutor run`: plan, ask for consent, resolve variables, run, report. Returns the exit status. */
@@ -57,22 +58,35 @@ export async function runTutorial(reference: string, options: RunTutorialOptions
     io.write(describePlan(plan, knownValues(tutorial, target.variables, optionValues, io.env)));
     return EXIT.ok;
   }
+  return consentAndExecute(plan, file, optionValues, options, io);
+}
+
+/** Shows the plan and asks for consent where needed, then runs it; returns the exit status. */
+export async function consentAndExecute(
+  plan: Plan,
+  file: string,
+  optionValues: Record<string, string>,
+  options: Pick<RunTutorialOptions, 'yes' | 'ci' | 'cleanup' | 'updateSnapshots'>,
+  io: RunIo,
+  resume?: Session,
+): Promise<number> {
   const consented = options.yes || options.ci;
   if (!consented) {
-    io.write(describePlan(plan, knownValues(tutorial, target.variables, optionValues, io.env)));
+    io.write(describePlan(plan, knownValues(plan.tutorial, plan.target.variables, { ...resume?.variables, ...optionValues }, io.env)));
     if (!io.interactive) {
       throw new UserError('nothing was run: commands run only with consent', 'add --yes to run the steps above (or --ci in CI)');
     }
     if (!(await io.confirm(`Run these ${plan.steps.length + plan.teardown.length} steps?`))) return EXIT.ok;
   }
-
-  const result = await executePlan(plan, {
+  const { result } = await executePlan(plan, {
     env: io.env,
+    file,
     optionValues,
     updateSnapshots: options.updateSnapshots,
     cleanup: options.cleanup,
     reporter: io.reporter,
     onInterrupt: io.onInterrupt,
+    ...(resume && { resume }),
     ...(io.interactive && !options.ci && { prompt: (spec: VariableSpec) => io.ask(`${spec.prompt ?? spec.name}: `, spec.secret) }),
     ...(!consented && { confirm: (step) => io.confirm(`Step ${step.name} asks for confirmation (${firstLine(step.command)}). Run it?`) }),
   });

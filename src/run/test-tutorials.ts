@@ -29,7 +29,7 @@ export interface TestIo {
   problem(tutorial: string, file: string, message: string): void;
   /** Something worth saying that does not fail the test. */
   note(message: string): void;
-  onInterrupt(interrupt: () => void): () => void;
+  onInterrupt(interrupt: () => void, kill: () => void): () => void;
 }
 
 export interface TestSummary {
@@ -71,8 +71,9 @@ export async function testTutorials(options: TestOptions, io: TestIo): Promise<T
       const target = await selectTarget(tutorial, options.target, io.probe);
       const plan = planSteps(tutorial, target, projectRootOf(file), io.cwd);
       summary.tutorials++;
-      const result = await executePlan(plan, {
+      const { result } = await executePlan(plan, {
         env: io.env,
+        file,
         optionValues,
         updateSnapshots: options.updateSnapshots,
         cleanup: true,

@@ -1,0 +1,106 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { EXIT, UserError } from '../errors.js';
+import { groupAlive, signalGroup } from '../execute/process-groups.js';
+import { loadTutorial, projectRootOf } from '../format/catalog.js';
+import type { Tutorial } from '../format/tutorial.js';
+import { type Plan, planSteps } from '../plan/plan-steps.js';
+import { parseVarOptions } from '../plan/resolve-variables.js';
+import { LOCAL_TARGET } from '../plan/select-target.js';
+import { type Session, SessionStore } from '../session/session-store.js';
+import { contentHash } from './execute-plan.js';
+import { consentAndExecute, type RunIo, type RunTutorialOptions } from './run-tutorial.js';
+
+export type ResumeOptions = Pick<RunTutorialOptions, 'vars' | 'yes' | 'ci' | 'cleanup' | 'updateSnapshots'>;
+
+/**
+ * `alts-tutor resume [session|id]`: continues the latest unfinished session (of a tutorial, or
+ * the one named) at its first step that did not pass, with its variables and shell state.
+ */
+export async function resumeSession(reference: string | undefined, options: ResumeOptions, io: RunIo): Promise<number> {
+  const store = new SessionStore(io.env);
+  const session = findSession(store, reference, (candidate) => candidate.status !== 'passed');
+  const { tutorial, plan, changed } = planRemaining(session, io.cwd);
+  stopOrphans(session);
+  if (changed) io.write(`note: ${tutorial.file} changed since session ${session.id} began; its steps are matched by name\n`);
+  if (plan.steps.length === 0 && plan.teardown.length === 0) {
+    io.write(`session ${session.id}: every step has passed; nothing to resume\n`);
+    return EXIT.ok;
+  }
+  io.write(`resuming session ${session.id} at step ${plan.steps[0]?.name ?? plan.teardown[0]?.name}\n`);
+  return consentAndExecute(plan, session.tutorial.file, parseVarOptions(options.vars), options, io, session);
+}
+
+/** `alts-tutor cleanup [session|id]`: the teardown steps of a session, with its variables. */
+export async function cleanupSession(reference: string | undefined, options: ResumeOptions, io: RunIo): Promise<number> {
+  const store = new SessionStore(io.env);
+  const session = findSession(store, reference, () => true);
+  const { plan } = planRemaining(session, io.cwd, { onlyTeardown: true });
+  stopOrphans(session);
+  if (plan.teardown.length === 0) {
+    io.write(`session ${session.id}: ${session.tutorial.id} has no teardown steps\n`);
+    return EXIT.ok;
+  }
+  return consentAndExecute(plan, session.tutorial.file, parseVarOptions(options.vars), options, io, session);
+}
+
+/**
+ * A session by id; else the latest matching one of the tutorial with that id; else the latest
+ * matching one of all.
+ */
+export function findSession(store: SessionStore, reference: string | undefined, wanted: (session: Session) => boolean): Session {
+  const ids = store.ids();
+  if (reference !== undefined && ids.includes(reference)) return store.load(reference);
+  for (const id of [...ids].reverse()) {
+    if (reference !== undefined && !id.startsWith(`${reference}-`)) continue;
+    const session = store.load(id);
+    if (session.tutorial.id === (reference ?? session.tutorial.id) && wanted(session)) return session;
+  }
+  throw new UserError(
+    reference === undefined ? 'no unfinished session' : `no unfinished session of "${reference}"`,
+    'alts-tutor status lists the sessions; alts-tutor run starts one',
+  );
+}
+
+/** The steps still to run: all but those that passed, and background steps later steps need. */
+function planRemaining(
+  session: Session,
+  cwd: string,
+  mode: { onlyTeardown?: boolean } = {},
+): { tutorial: Tutorial; plan: Plan; changed: boolean } {
+  const file = session.tutorial.file;
+  if (!existsSync(file)) throw new UserError(`the tutorial of session ${session.id} is gone: ${file}`);
+  const tutorial = loadTutorial(file);
+  const changed = contentHash(file) !== session.tutorial.hash;
+  const target = tutorial.targets[session.target] ?? (session.target === 'local' ? LOCAL_TARGET : undefined);
+  if (!target) throw new UserError(`${tutorial.id} no longer has target ${session.target}`);
+  const passed = new Set(session.steps.filter((step) => step.status === 'passed').map((step) => step.name));
+  // A background step that passed is running no more (the run that started it ended): unless a
+  // passed step stopped it, the steps after it expect it, so it starts again.
+  const stopped = new Set(tutorial.steps.filter((step) => step.stop !== undefined && passed.has(step.name)).map((step) => step.stop));
+  const skip = new Set(
+    tutorial.steps
+      .filter((step) => (mode.onlyTeardown ? !step.teardown : passed.has(step.name) && !(step.background && !stopped.has(step.name))))
+      .map((step) => step.name),
+  );
+  const plan = planSteps(tutorial, target, projectRootOf(file), cwd, { skip });
+  return { tutorial, plan, changed };
+}
+
+/**
+ * Background jobs of a run that was killed outlive it. They are stopped before the session
+ * continues, but only when they still carry the session's id in their environment: a pid may
+ * have been reused by a process that is not ours.
+ */
+function stopOrphans(session: Session): void {
+  for (const job of session.background) {
+    if (groupAlive(job.group) && carriesSession(job.group, session.id)) signalGroup(job.group, 'SIGKILL');
+  }
+}
+
+function carriesSession(pid: number, id: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`ALTS_TUTOR_SESSION=${id}`);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,42 @@
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+
+/**
+ * One runner per session: `lock` holds the pid of the process driving it. A lock whose process
+ * is gone (killed) is taken over.
+ */
+export function lockSession(dir: string, id: string): () => void {
+  const file = join(dir, 'lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
+      return () => {
+        try {
+          if (readFileSync(file, 'utf8') === String(process.pid)) unlinkSync(file);
+        } catch {
+          // Already gone.
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(file, 'utf8'));
+      if (processExists(owner) && owner !== process.pid) {
+        throw new UserError(`session ${id} is being run by process ${owner}`, 'wait for it to end, or stop it (Ctrl-C) first');
+      }
+      unlinkSync(file);
+    }
+  }
+  throw new UserError(`cannot lock session ${id}`);
+}
+
+function processExists(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,45 @@
+import type { StepResult } from '../run/events.js';
+import type { Session, SessionStatus, SessionStore } from './session-store.js';
+
+/** Records a run into its session as it goes: one journal line per change. */
+export class SessionRecorder {
+  constructor(
+    private readonly store: SessionStore,
+    readonly id: string,
+  ) {}
+
+  stepEnded(result: StepResult): void {
+    this.store.append(this.id, {
+      type: 'step',
+      step: {
+        name: result.name,
+        status: result.status,
+        ...(result.exitCode !== undefined && { exitCode: result.exitCode }),
+        durationMs: Math.round(result.durationMs),
+        ...(result.logPath !== undefined && { logPath: result.logPath }),
+        ...(result.reason !== undefined && { reason: result.reason }),
+        finishedAt: new Date().toISOString(),
+      },
+    });
+  }
+
+  shellState(host: string, state: string): void {
+    this.store.append(this.id, { type: 'shell', host, state });
+  }
+
+  backgroundStarted(step: string, host: string, group: number): void {
+    this.store.append(this.id, { type: 'background', job: { step, host, group } });
+  }
+
+  backgroundStopped(step: string): void {
+    this.store.append(this.id, { type: 'background-stopped', step });
+  }
+
+  /** The run ended: its background steps are stopped and the journal is folded in. */
+  finish(status: SessionStatus): Session {
+    this.store.append(this.id, { type: 'status', status });
+    const session = { ...this.store.load(this.id), background: [] };
+    this.store.compact(session);
+    return session;
+  }
+}

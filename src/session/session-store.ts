@@ -1,0 +1,202 @@
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { stateHome } from './session-paths.js';
+
+export type SessionStatus = 'running' | 'passed' | 'failed' | 'interrupted';
+export type SessionStepStatus = 'passed' | 'failed' | 'skipped' | 'not-run';
+
+export interface SessionStep {
+  name: string;
+  status: SessionStepStatus;
+  exitCode?: number;
+  durationMs?: number;
+  logPath?: string;
+  reason?: string;
+  finishedAt?: string;
+}
+
+export interface SessionBackground {
+  step: string;
+  host: string;
+  /** Process group of the job: everything it started. */
+  group: number;
+}
+
+/** Everything `resume`, `status` and `cleanup` need. Secrets are never part of it. */
+export interface Session {
+  version: 1;
+  id: string;
+  tutorial: { id: string; file: string; hash: string; title: string };
+  target: string;
+  createdAt: string;
+  updatedAt: string;
+  status: SessionStatus;
+  /** The runner's pid while it runs. */
+  pid?: number;
+  /** Non-secret variable values; secret names only. */
+  variables: Record<string, string>;
+  secretNames: string[];
+  /** Every step of the plan, in order, with what became of it. */
+  steps: SessionStep[];
+  /** Per host: bash that recreates the shell's state after its last passed step. */
+  shellState: Record<string, string>;
+  /** Background steps running now (their groups are stopped when the run ends). */
+  background: SessionBackground[];
+}
+
+/** One line of a session's journal: what changed since `session.json` was written. */
+export type JournalEntry =
+  | { type: 'step'; step: SessionStep }
+  | { type: 'shell'; host: string; state: string }
+  | { type: 'background'; job: SessionBackground }
+  | { type: 'background-stopped'; step: string }
+  | { type: 'status'; status: SessionStatus; pid?: number };
+
+/**
+ * Sessions on disk: `<home>/sessions/<id>/session.json`, written atomically (temp file, fsync,
+ * rename), plus `journal.jsonl`, one appended line per change. Appending is what makes a
+ * 500-step run cheap to record and a SIGKILL at any moment harmless: a torn last line is
+ * ignored, every whole line is applied. The journal is folded into `session.json` when a run
+ * ends. Directories are 0700 and files 0600.
+ */
+export class SessionStore {
+  readonly home: string;
+  /** Open journal files: one descriptor per session for the whole run, not one per line. */
+  private readonly journals = new Map<string, number>();
+
+  constructor(env: NodeJS.ProcessEnv = process.env) {
+    this.home = join(stateHome(env), 'sessions');
+  }
+
+  dir(id: string): string {
+    return join(this.home, id);
+  }
+
+  /** Writes a new session's file. */
+  create(session: Session): void {
+    mkdirSync(join(this.dir(session.id), 'logs'), { recursive: true, mode: 0o700 });
+    this.write(session);
+  }
+
+  append(id: string, entry: JournalEntry): void {
+    const line = JSON.stringify({ ...entry, at: new Date().toISOString() });
+    let fd = this.journals.get(id);
+    if (fd === undefined) {
+      fd = openSync(join(this.dir(id), 'journal.jsonl'), 'a', 0o600);
+      this.journals.set(id, fd);
+    }
+    writeSync(fd, `${line}\n`);
+  }
+
+  /** The session with its journal applied. A corrupt `session.json` is moved aside: exit 2. */
+  load(id: string): Session {
+    const file = join(this.dir(id), 'session.json');
+    if (!existsSync(file)) throw new UserError(`no session ${id}`, 'alts-tutor status lists the sessions');
+    let session: Session;
+    try {
+      session = JSON.parse(readFileSync(file, 'utf8')) as Session;
+      if (session.version !== 1 || !Array.isArray(session.steps)) throw new Error('not a session file');
+    } catch (error) {
+      const aside = `${file}.corrupt-${Date.now()}`;
+      renameSync(file, aside);
+      throw new UserError(
+        `session ${id} is unreadable (${(error as Error).message}); it was moved to ${aside}`,
+        'start again with alts-tutor run',
+      );
+    }
+    return applyJournal(session, this.readJournal(id));
+  }
+
+  /** Folds the journal into `session.json` (atomically) and empties it. */
+  compact(session: Session): void {
+    const fd = this.journals.get(session.id);
+    if (fd !== undefined) closeSync(fd);
+    this.journals.delete(session.id);
+    this.write(session);
+    const journal = join(this.dir(session.id), 'journal.jsonl');
+    if (existsSync(journal)) closeSync(openSync(journal, 'w', 0o600));
+  }
+
+  /** Every session id, oldest first (ids start with the tutorial, then the time). */
+  ids(): string[] {
+    if (!existsSync(this.home)) return [];
+    return readdirSync(this.home)
+      .filter((name) => existsSync(join(this.home, name, 'session.json')))
+      .sort((a, b) => sessionTime(a).localeCompare(sessionTime(b)) || a.localeCompare(b));
+  }
+
+  private readJournal(id: string): Array<JournalEntry & { at?: string }> {
+    const file = join(this.dir(id), 'journal.jsonl');
+    if (!existsSync(file)) return [];
+    const entries: Array<JournalEntry & { at?: string }> = [];
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (line === '') continue;
+      try {
+        entries.push(JSON.parse(line) as JournalEntry);
+      } catch {
+        // A line cut short by a kill: everything before it stands.
+      }
+    }
+    return entries;
+  }
+
+  private write(session: Session): void {
+    const file = join(this.dir(session.id), 'session.json');
+    const temp = `${file}.${process.pid}.tmp`;
+    const fd = openSync(temp, 'w', 0o600);
+    try {
+      writeSync(fd, `${JSON.stringify(session, null, 2)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, file);
+  }
+}
+
+export function applyJournal(session: Session, entries: Array<JournalEntry & { at?: string }>): Session {
+  const result: Session = structuredClone(session);
+  for (const entry of entries) {
+    if (entry.at) result.updatedAt = entry.at;
+    switch (entry.type) {
+      case 'step': {
+        const index = result.steps.findIndex((step) => step.name === entry.step.name);
+        if (index === -1) result.steps.push(entry.step);
+        else result.steps[index] = entry.step;
+        break;
+      }
+      case 'shell':
+        result.shellState[entry.host] = entry.state;
+        break;
+      case 'background':
+        result.background = [...result.background.filter((job) => job.step !== entry.job.step), entry.job];
+        break;
+      case 'background-stopped':
+        result.background = result.background.filter((job) => job.step !== entry.step);
+        break;
+      case 'status':
+        result.status = entry.status;
+        if (entry.pid === undefined) delete result.pid;
+        else result.pid = entry.pid;
+        break;
+    }
+  }
+  return result;
+}
+
+/** `alts-grpc-20261123-142501-3f9a` → `20261123-142501`. */
+function sessionTime(id: string): string {
+  return /(\d{8}-\d{6})-[0-9a-f]{4}$/.exec(id)?.[1] ?? '';
+}
