@@ -1,0 +1,86 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { freePort, makeProject, portOpen, runCli } from './helpers.js';
+
+interface Summary {
+  id: string;
+  tutorial: string;
+  status: string;
+  passed: number;
+  steps: number;
+  failedStep?: string;
+}
+
+function project() {
+  const { dir, home } = makeProject('resume');
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { cwd: dir, env: { ALTS_TUTOR_HOME: home, ...env } });
+  const status = async () => JSON.parse((await cli(['status', '--json'])).stdout) as Summary[];
+  return { dir, cli, status };
+}
+
+describe('resume', () => {
+  it('starts again the background step later steps need, with the saved variables, and passes', async () => {
+    const { dir, cli, status } = project();
+    const port = await freePort();
+    const first = await cli(['run', 'serve-then-check', '--yes', '--var', `PORT=${port}`]);
+    expect(first.code).toBe(1);
+    const [failed] = await status();
+    expect(failed).toMatchObject({ tutorial: 'serve-then-check', status: 'failed', passed: 1, steps: 3, failedStep: 'check' });
+    // The run that failed stopped its server.
+    expect(await portOpen(port)).toBe(false);
+    writeFileSync(join(dir, 'gate'), '');
+    // No --var this time: PORT comes from the session.
+    const resumed = await cli(['resume', '--yes']);
+    expect(resumed.stdout).toContain(`resuming session ${failed?.id} at step serve`);
+    expect(resumed.stdout).toContain('✓ serve');
+    expect(resumed.stdout).toContain('✓ check');
+    expect(resumed.code).toBe(0);
+    expect(readFileSync(join(dir, 'teardown.txt'), 'utf8')).toBe(`teardown with PORT=${port}\n`);
+    expect((await status())[0]).toMatchObject({ status: 'passed', passed: 3 });
+    expect(await portOpen(port)).toBe(false);
+  });
+
+  it('says when the tutorial changed and matches its steps by name', async () => {
+    const { dir, cli } = project();
+    const port = await freePort();
+    await cli(['run', 'serve-then-check', '--yes', '--var', `PORT=${port}`]);
+    const file = join(dir, 'tutorials', 'serve-then-check.md');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('test -f gate\n', 'true\n'));
+    const resumed = await cli(['resume', 'serve-then-check', '--yes']);
+    expect(resumed.stdout).toContain('changed since session');
+    expect(resumed.code).toBe(0);
+  });
+
+  it('with nothing unfinished, says so and exits 2', async () => {
+    const { cli } = project();
+    const result = await cli(['resume', '--yes']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no unfinished session');
+  });
+});
+
+describe('cleanup', () => {
+  it("runs a session's teardown steps with its saved variables", async () => {
+    const { dir, cli } = project();
+    const port = await freePort();
+    await cli(['run', 'serve-then-check', '--yes', '--var', `PORT=${port}`]);
+    expect(existsSync(join(dir, 'teardown.txt'))).toBe(false);
+    const result = await cli(['cleanup', 'serve-then-check', '--yes']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✓ cleanup-files');
+    expect(result.stdout).not.toContain('✓ check');
+    expect(readFileSync(join(dir, 'teardown.txt'), 'utf8')).toBe(`teardown with PORT=${port}\n`);
+  });
+});
+
+describe('status', () => {
+  it('prints nothing-to-show without sessions, and one line per session with its progress', async () => {
+    const { cli } = project();
+    expect((await cli(['status'])).stdout).toBe('no sessions\n');
+    const port = await freePort();
+    await cli(['run', 'serve-then-check', '--yes', '--var', `PORT=${port}`]);
+    const text = (await cli(['status'])).stdout;
+    expect(text).toMatch(/^serve-then-check-\d{8}-\d{6}-[0-9a-f]{4} {2}failed {6}1\/3 passed, failed at check \(target local, /);
+  });
+});
