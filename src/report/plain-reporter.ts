@@ -61,24 +61,7 @@ function stepLine(result: StepResult, step: PlannedStep, file: string, nameWidth
     return `${line}${note ? paint('dim', `  ${note}`) : ''}\n`;
   }
   const where = paint('dim', `  at ${file}:${step.line}  ${step.kind === 'command' ? '$ ' : ''}${firstLine(step.command)}`);
-  if (result.diff !== undefined) {
-    const diff = result.diff
-      .replace(/\n$/, '')
-      .split('\n')
-      .map((text) => `  ${colourDiffLine(text, paint)}`);
-    return [
-      `${line}  ${paint('red', result.reason ?? 'output differs')}`,
-      where,
-      ...diff,
-      paint('dim', `  log: ${result.logPath ?? '(none)'}`),
-      '',
-    ].join('\n');
-  }
-  const lines = result.output.replace(/\n$/, '').split('\n');
-  const shown = lines.slice(-FAILED_OUTPUT_LINES);
-  const omitted = lines.length - shown.length + (result.outputBytes > Buffer.byteLength(result.output) ? 1 : 0);
-  const body = result.output === '' ? [paint('dim', '  │ (no output)')] : shown.map((text) => `  ${paint('dim', '│')} ${text}`);
-  if (omitted > 0) body.unshift(paint('dim', `  │ … earlier output in the log`));
+  const body = result.diff !== undefined ? diffLines(result.diff, paint) : outputTail(result, paint);
   return [
     `${line}  ${paint('red', result.reason ?? 'failed')}`,
     where,
@@ -86,6 +69,23 @@ function stepLine(result: StepResult, step: PlannedStep, file: string, nameWidth
     paint('dim', `  log: ${result.logPath ?? '(none)'}`),
     '',
   ].join('\n');
+}
+
+function diffLines(diff: string, paint: Paint): string[] {
+  return diff
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((text) => `  ${colourDiffLine(text, paint)}`);
+}
+
+/** The last lines a failed step printed; the log has the rest. */
+function outputTail(result: StepResult, paint: Paint): string[] {
+  if (result.output === '') return [paint('dim', '  │ (no output)')];
+  const lines = result.output.replace(/\n$/, '').split('\n');
+  const shown = lines.slice(-FAILED_OUTPUT_LINES);
+  const omitted = lines.length > shown.length || result.outputBytes > Buffer.byteLength(result.output);
+  const body = shown.map((text) => `  ${paint('dim', '│')} ${text}`);
+  return omitted ? [paint('dim', '  │ … earlier output in the log'), ...body] : body;
 }
 
 function colourDiffLine(text: string, paint: Paint): string {
