@@ -52,7 +52,12 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       controller.abort();
       void hosts.interrupt();
     },
-    () => hosts.killNow(),
+    () => {
+      hosts.killNow();
+      // The runner exits right after this, before the run can end: without this line the
+      // session stayed "running" (with a dead pid) in status. Synchronous, like killNow.
+      if (recorder) store.append(sessionId, { type: 'status', status: 'interrupted' });
+    },
   );
   try {
     const declared = await resolveVariables(tutorial.variables, target, {

@@ -6,6 +6,8 @@ import type { Tutorial } from '../format/tutorial.js';
 import { type Plan, planSteps } from '../plan/plan-steps.js';
 import { parseVarOptions } from '../plan/resolve-variables.js';
 import { LOCAL_TARGET } from '../plan/select-target.js';
+import { lockSession } from '../session/session-lock.js';
+import { SessionRecorder } from '../session/session-recorder.js';
 import { type Session, SessionStore } from '../session/session-store.js';
 import { contentHash } from './execute-plan.js';
 import { consentAndExecute, type RunIo, type RunTutorialOptions } from './run-tutorial.js';
@@ -18,29 +20,49 @@ export type ResumeOptions = Pick<RunTutorialOptions, 'vars' | 'yes' | 'ci' | 'cl
  */
 export async function resumeSession(reference: string | undefined, options: ResumeOptions, io: RunIo): Promise<number> {
   const store = new SessionStore(io.env);
-  const session = findSession(store, reference, (candidate) => candidate.status !== 'passed');
-  const { tutorial, plan, changed } = planRemaining(session, io.cwd);
-  stopOrphans(session);
-  if (changed) io.write(`note: ${tutorial.file} changed since session ${session.id} began; its steps are matched by name\n`);
-  if (plan.steps.length === 0 && plan.teardown.length === 0) {
-    io.write(`session ${session.id}: every step has passed; nothing to resume\n`);
-    return EXIT.ok;
+  const found = findSession(store, reference, (candidate) => candidate.status !== 'passed');
+  // The lock comes first: stopping the "orphans" of a session that another live process runs
+  // killed that run's background steps, even though this resume was then refused. (executePlan
+  // locks again: the lock is ours, so it takes it over.)
+  const unlock = lockSession(store.dir(found.id), found.id);
+  try {
+    // Read again under the lock: the run that held it may have gone on since.
+    const session = store.load(found.id);
+    const { tutorial, plan, changed } = planRemaining(session, io.cwd);
+    stopOrphans(session);
+    if (changed) io.write(`note: ${tutorial.file} changed since session ${session.id} began; its steps are matched by name\n`);
+    if (plan.steps.length === 0 && plan.teardown.length === 0) {
+      // A run killed after its last step passed never recorded its end: record it now, or the
+      // session would stay "running" and be offered to every later resume.
+      if (session.status !== 'passed') new SessionRecorder(store, session.id).finish('passed');
+      io.write(`session ${session.id}: every step has passed; nothing to resume\n`);
+      return EXIT.ok;
+    }
+    io.write(`resuming session ${session.id} at step ${plan.steps[0]?.name ?? plan.teardown[0]?.name}\n`);
+    return await consentAndExecute(plan, session.tutorial.file, parseVarOptions(options.vars), options, io, session);
+  } finally {
+    unlock();
   }
-  io.write(`resuming session ${session.id} at step ${plan.steps[0]?.name ?? plan.teardown[0]?.name}\n`);
-  return consentAndExecute(plan, session.tutorial.file, parseVarOptions(options.vars), options, io, session);
 }
 
 /** `alts-tutor cleanup [session|id]`: the teardown steps of a session, with its variables. */
 export async function cleanupSession(reference: string | undefined, options: ResumeOptions, io: RunIo): Promise<number> {
   const store = new SessionStore(io.env);
-  const session = findSession(store, reference, () => true);
-  const { plan } = planRemaining(session, io.cwd, { onlyTeardown: true });
-  stopOrphans(session);
-  if (plan.teardown.length === 0) {
-    io.write(`session ${session.id}: ${session.tutorial.id} has no teardown steps\n`);
-    return EXIT.ok;
+  const found = findSession(store, reference, () => true);
+  // As in resume: lock before stopping orphans, which may belong to a run still going.
+  const unlock = lockSession(store.dir(found.id), found.id);
+  try {
+    const session = store.load(found.id);
+    const { plan } = planRemaining(session, io.cwd, { onlyTeardown: true });
+    stopOrphans(session);
+    if (plan.teardown.length === 0) {
+      io.write(`session ${session.id}: ${session.tutorial.id} has no teardown steps\n`);
+      return EXIT.ok;
+    }
+    return await consentAndExecute(plan, session.tutorial.file, parseVarOptions(options.vars), options, io, session);
+  } finally {
+    unlock();
   }
-  return consentAndExecute(plan, session.tutorial.file, parseVarOptions(options.vars), options, io, session);
 }
 
 /**

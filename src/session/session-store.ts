@@ -111,10 +111,10 @@ export class SessionStore {
     } catch (error) {
       const aside = `${file}.corrupt-${Date.now()}`;
       renameSync(file, aside);
-      throw new UserError(
-        `session ${id} is unreadable (${(error as Error).message}); it was moved to ${aside}`,
-        'start again with alts-tutor run',
-      );
+      // JSON.parse quotes the file's text in its message: without this, garbage in the file
+      // spread the error over several lines and sent its escape sequences to the terminal.
+      const reason = (error as Error).message.replace(/\p{Cc}+/gu, ' ').slice(0, 200);
+      throw new UserError(`session ${id} is unreadable (${reason}); it was moved to ${aside}`, 'start again with alts-tutor run');
     }
     return applyJournal(session, this.readJournal(id));
   }
