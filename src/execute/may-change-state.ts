@@ -6,6 +6,20 @@
 const STATEFUL =
   /(?:^|[\s;&|({`])(?:cd|pushd|popd|export|unset|declare|typeset|local|readonly|source|\.|eval|alias|unalias|set|shopt|read|mapfile|readarray|function|let|getopts|trap|umask|exec|printf|enable|builtin|hash)(?=$|[\s;&|)}])|=|\(\)/;
 
-export function mayChangeState(kind: 'command' | 'script', command: string): boolean {
-  return kind === 'script' || STATEFUL.test(command);
+export function mayChangeState(kind: 'command' | 'script', command: string, functions: ReadonlySet<string> = new Set()): boolean {
+  if (kind === 'script' || STATEFUL.test(command)) return true;
+  // A function runs in the shell itself: calling one may do anything its body does.
+  return command.split(/[\s;&|()`{}]+/).some((word) => functions.has(word));
+}
+
+/** Names of the shell functions some command defines (`name() {` or `function name`). */
+export function definedFunctions(commands: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (const command of commands) {
+    for (const match of command.matchAll(/(?:^|[\s;&|(])(?:function\s+([A-Za-z_][\w-]*)|([A-Za-z_][\w-]*)\s*\(\s*\))/g)) {
+      names.add(match[1] ?? match[2] ?? '');
+    }
+  }
+  names.delete('');
+  return names;
 }

@@ -1,6 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -415,12 +415,35 @@ function followBackground(group: number, fifo: string, nonce: string, onOutput: 
   };
 }
 
-/** A private directory for state dumps and FIFOs: tmpfs when there is one, so nothing hits disk. */
+/**
+ * A private directory for state dumps and FIFOs: tmpfs when there is one, so nothing hits disk.
+ * Its name carries the runner's pid, so that those of a killed runner are found and removed.
+ */
 function makeRuntimeDir(): string {
-  const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  for (const base of existsSync('/dev/shm') ? ['/dev/shm', tmpdir()] : [tmpdir()]) {
+    try {
+      removeStaleRuntimeDirs(base);
+      return mkdtempSync(join(base, `alts-tutor-${process.pid}-`));
+    } catch {
+      // Not writable: try the next place.
+    }
+  }
+  return mkdtempSync(join(tmpdir(), `alts-tutor-${process.pid}-`));
+}
+
+function removeStaleRuntimeDirs(base: string): void {
+  for (const name of readdirSync(base)) {
+    const pid = Number(/^alts-tutor-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || processRuns(pid)) continue;
+    rmSync(join(base, name), { recursive: true, force: true });
+  }
+}
+
+function processRuns(pid: number): boolean {
   try {
-    return mkdtempSync(join(base, 'alts-tutor-'));
-  } catch {
-    return mkdtempSync(join(tmpdir(), 'alts-tutor-'));
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

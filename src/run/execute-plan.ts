@@ -133,6 +133,7 @@ function newSession(id: string, plan: Plan, file: string, variables: ResolvedVar
     pid: process.pid,
     variables: Object.fromEntries(variables.filter((variable) => !variable.secret).map((variable) => [variable.name, variable.value])),
     secretNames: variables.filter((variable) => variable.secret).map((variable) => variable.name),
+    workDir: plan.workDir,
     steps: [...plan.steps, ...plan.teardown].map((step) => ({ name: step.name, status: 'not-run' })),
     shellState: {},
     background: [],

@@ -104,7 +104,7 @@ function planRemaining(
       .filter((step) => (mode.onlyTeardown ? !step.teardown : passed.has(step.name) && !(step.background && !stopped.has(step.name))))
       .map((step) => step.name),
   );
-  const plan = planSteps(tutorial, target, projectRootOf(file), cwd, { skip });
+  const plan = planSteps(tutorial, target, projectRootOf(file), session.workDir ?? cwd, { skip });
   return { tutorial, plan, changed };
 }
 

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OutputChecker } from '../check/output-checker.js';
-import { mayChangeState } from '../execute/may-change-state.js';
+import { definedFunctions, mayChangeState } from '../execute/may-change-state.js';
 import { OutputRecorder } from '../execute/output-recorder.js';
 import { sleep } from '../execute/process-groups.js';
 import { describeReadiness, waitUntilReady } from '../execute/readiness.js';
@@ -55,7 +55,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     }
     const result = await runner.run(step);
     results.push(result);
-    options.session?.stepEnded(result);
+    options.session?.stepEnded(result, runner.takeShellState());
     onEvent({ type: 'step-end', step, result });
     failed = result.status === 'failed';
   }
@@ -65,7 +65,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
     for (const step of [...plan.teardown].reverse()) {
       const result = await runner.run(step);
       teardown.push(result);
-      options.session?.stepEnded(result);
+      options.session?.stepEnded(result, runner.takeShellState());
       onEvent({ type: 'step-end', step, result });
     }
   }
@@ -96,9 +96,13 @@ class StepRunner {
   /** Logs are numbered on from those a resumed session already has. */
   private logCount: number;
   private readonly logWrites: Promise<void>[] = [];
+  private shellState: { host: string; state: string } | undefined;
+  /** Functions the tutorial defines: calling one may change the shell as much as its body. */
+  private readonly functionNames: ReadonlySet<string>;
 
   constructor(private readonly options: RunOptions) {
     this.logCount = existsSync(options.logDir) ? readdirSync(options.logDir).length : 0;
+    this.functionNames = definedFunctions(options.plan.tutorial.steps.map((step) => step.command));
   }
 
   /** Settles when every finished step's log file is on disk. */
@@ -204,12 +208,18 @@ class StepRunner {
     };
   }
 
-  /** After a passed step that may have changed the shell, its state goes into the session. */
+  /** The shell state captured after the last step, to be recorded with its result. */
+  takeShellState(): { host: string; state: string } | undefined {
+    const state = this.shellState;
+    this.shellState = undefined;
+    return state;
+  }
+
+  /** After a passed step that may have changed the shell, its state is kept for the session. */
   private async saveShellState(step: PlannedStep, shell: ShellSession): Promise<void> {
-    const { session } = this.options;
-    if (!session || !mayChangeState(step.kind, step.command)) return;
+    if (!this.options.session || !mayChangeState(step.kind, step.command, this.functionNames)) return;
     const state = await shell.captureState();
-    if (state !== undefined) session.shellState(step.host, state);
+    if (state !== undefined) this.shellState = { host: step.host, state };
   }
 
   /** A step whose exit status was right passes when its output agrees too. */

@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 
@@ -10,7 +10,15 @@ export function lockSession(dir: string, id: string): () => void {
   const file = join(dir, 'lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
+      // The pid is written first and the lock appears whole (link fails if it exists): a reader
+      // never sees an empty lock and takes it for a stale one.
+      const temp = `${file}.${process.pid}`;
+      writeFileSync(temp, String(process.pid), { mode: 0o600 });
+      try {
+        linkSync(temp, file);
+      } finally {
+        unlinkSync(temp);
+      }
       return () => {
         try {
           if (readFileSync(file, 'utf8') === String(process.pid)) unlinkSync(file);

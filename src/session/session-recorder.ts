@@ -8,9 +8,11 @@ export class SessionRecorder {
     readonly id: string,
   ) {}
 
-  stepEnded(result: StepResult): void {
+  /** A step ended; `shell` is its host's state after it, when it passed and may have changed it. */
+  stepEnded(result: StepResult, shell?: { host: string; state: string }): void {
     this.store.append(this.id, {
       type: 'step',
+      ...(shell && { shell }),
       step: {
         name: result.name,
         status: result.status,
@@ -21,10 +23,6 @@ export class SessionRecorder {
         finishedAt: new Date().toISOString(),
       },
     });
-  }
-
-  shellState(host: string, state: string): void {
-    this.store.append(this.id, { type: 'shell', host, state });
   }
 
   backgroundStarted(step: string, host: string, group: number): void {

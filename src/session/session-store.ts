@@ -1,15 +1,4 @@
-import {
-  appendFileSync,
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { stateHome } from './session-paths.js';
@@ -48,6 +37,8 @@ export interface Session {
   /** Non-secret variable values; secret names only. */
   variables: Record<string, string>;
   secretNames: string[];
+  /** Where the hosts' shells started (`steps/<id>/`, or where `run` was started). */
+  workDir?: string;
   /** Every step of the plan, in order, with what became of it. */
   steps: SessionStep[];
   /** Per host: bash that recreates the shell's state after its last passed step. */
@@ -58,7 +49,8 @@ export interface Session {
 
 /** One line of a session's journal: what changed since `session.json` was written. */
 export type JournalEntry =
-  | { type: 'step'; step: SessionStep }
+  /** A step's result, with the host's shell state after it when it passed: one line, one write. */
+  | { type: 'step'; step: SessionStep; shell?: { host: string; state: string } }
   | { type: 'shell'; host: string; state: string }
   | { type: 'background'; job: SessionBackground }
   | { type: 'background-stopped'; step: string }
@@ -94,7 +86,11 @@ export class SessionStore {
     const line = JSON.stringify({ ...entry, at: new Date().toISOString() });
     let fd = this.journals.get(id);
     if (fd === undefined) {
-      fd = openSync(join(this.dir(id), 'journal.jsonl'), 'a', 0o600);
+      const file = join(this.dir(id), 'journal.jsonl');
+      // A last line cut short by a kill must not swallow the next one: start on a line of its own.
+      const cut = existsSync(file) && !/(^|\n)$/.test(readFileSync(file, 'utf8').slice(-1));
+      fd = openSync(file, 'a', 0o600);
+      if (cut) writeSync(fd, '\n');
       this.journals.set(id, fd);
     }
     writeSync(fd, `${line}\n`);
@@ -175,6 +171,7 @@ export function applyJournal(session: Session, entries: Array<JournalEntry & { a
         const index = result.steps.findIndex((step) => step.name === entry.step.name);
         if (index === -1) result.steps.push(entry.step);
         else result.steps[index] = entry.step;
+        if (entry.shell) result.shellState[entry.shell.host] = entry.shell.state;
         break;
       }
       case 'shell':

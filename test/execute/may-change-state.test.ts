@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayChangeState } from '../../src/execute/may-change-state.js';
+import { definedFunctions, mayChangeState } from '../../src/execute/may-change-state.js';
 
 describe('mayChangeState', () => {
   it.each([
@@ -29,6 +29,14 @@ describe('mayChangeState', () => {
     'cat readme.txt',
   ])('%s only starts programs', (command) => {
     expect(mayChangeState('command', command)).toBe(false);
+  });
+
+  it('calling a function the tutorial defines may change the shell', () => {
+    const functions = definedFunctions(['go() { cd sub; }', 'function build { make; }', 'echo "not() a function"']);
+    expect([...functions].sort()).toEqual(['build', 'go']);
+    expect(mayChangeState('command', 'go', functions)).toBe(true);
+    expect(mayChangeState('command', 'echo go', functions)).toBe(true);
+    expect(mayChangeState('command', 'gopher', functions)).toBe(false);
   });
 
   it('a script step always may (it is dumped anyway)', () => {
