@@ -52,6 +52,14 @@ describe('resume', () => {
     expect(resumed.code).toBe(0);
   });
 
+  it('keeps the directory a tutorial function changed to, when a transcript command called it', async () => {
+    const { dir, cli } = project();
+    expect((await cli(['run', 'function-cd', '--yes'])).code).toBe(1);
+    writeFileSync(join(dir, 'gate'), '');
+    expect((await cli(['resume', 'function-cd', '--yes'])).code).toBe(0);
+    expect(readFileSync(join(dir, 'where.txt'), 'utf8')).toBe('sub\n');
+  });
+
   it('with nothing unfinished, says so and exits 2', async () => {
     const { cli } = project();
     const result = await cli(['resume', '--yes']);
