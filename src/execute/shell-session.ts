@@ -1,11 +1,12 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { type BackgroundJob, followBackground } from './background-job.js';
 import { MarkerScanner } from './marker-scanner.js';
 import { childProcessGroups, graceTimer, groupAlive, signalGroup, terminateGroups } from './process-groups.js';
+import { makeRuntimeDir } from './runtime-dir.js';
 import { quoteShell, shellPrelude } from './shell-prelude.js';
 
 export interface ShellOptions {
@@ -37,14 +38,6 @@ export interface StepOutcome {
   /** The shell itself ended (the step ran `exit`, or it had to be killed): its state is gone. */
   shellLost: boolean;
   durationMs: number;
-}
-
-export interface BackgroundJob {
-  /** Process group of the job: it and everything it started. */
-  readonly group: number;
-  /** Resolves with the exit status when the job ends (undefined when killed by a signal). */
-  readonly ended: Promise<number | undefined>;
-  stop(): Promise<void>;
 }
 
 interface Pending {
@@ -386,64 +379,4 @@ interface Framing {
   tail: string;
 }
 
-/** Reads a background job's output FIFO until every writer is gone. */
-function followBackground(group: number, fifo: string, nonce: string, onOutput: (chunk: Buffer) => void): BackgroundJob {
-  const scanner = new MarkerScanner(nonce);
-  let status: number | undefined;
-  const stream = createReadStream(fifo);
-  stream.once('open', () => unlinkSync(fifo));
-  const ended = new Promise<number | undefined>((resolve) => {
-    stream.on('data', (chunk) => {
-      for (const event of scanner.push(chunk as Buffer)) {
-        if (event.type === 'output') onOutput(event.data);
-        else if (event.fields[0] === 'exit') status = Number(event.fields[1]);
-      }
-    });
-    stream.on('close', () => resolve(status));
-    stream.on('error', () => resolve(status));
-  });
-  return {
-    group,
-    ended,
-    async stop() {
-      await terminateGroups([group], KILL_GRACE_MS);
-      // A job killed before it opened its FIFO would leave the reader waiting forever.
-      if (existsSync(fifo)) stream.destroy();
-      await Promise.race([ended, graceTimer(KILL_GRACE_MS)]);
-      stream.destroy();
-    },
-  };
-}
-
-/**
- * A private directory for state dumps and FIFOs: tmpfs when there is one, so nothing hits disk.
- * Its name carries the runner's pid, so that those of a killed runner are found and removed.
- */
-function makeRuntimeDir(): string {
-  for (const base of existsSync('/dev/shm') ? ['/dev/shm', tmpdir()] : [tmpdir()]) {
-    try {
-      removeStaleRuntimeDirs(base);
-      return mkdtempSync(join(base, `alts-tutor-${process.pid}-`));
-    } catch {
-      // Not writable: try the next place.
-    }
-  }
-  return mkdtempSync(join(tmpdir(), `alts-tutor-${process.pid}-`));
-}
-
-function removeStaleRuntimeDirs(base: string): void {
-  for (const name of readdirSync(base)) {
-    const pid = Number(/^alts-tutor-(\d+)-/.exec(name)?.[1]);
-    if (!pid || pid === process.pid || processRuns(pid)) continue;
-    rmSync(join(base, name), { recursive: true, force: true });
-  }
-}
-
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export type { BackgroundJob } from './background-job.js';

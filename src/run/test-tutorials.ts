@@ -59,12 +59,11 @@ export async function testTutorials(options: TestOptions, io: TestIo): Promise<T
     const id = basename(file, '.md');
     try {
       const tutorial = loadTutorial(file);
-      if (
-        options.target !== undefined &&
-        options.tutorials.length === 0 &&
-        Object.keys(tutorial.targets).length > 0 &&
-        !tutorial.targets[options.target]
-      ) {
+      const hasTarget =
+        options.target === undefined ||
+        tutorial.targets[options.target] !== undefined ||
+        (options.target === 'local' && Object.keys(tutorial.targets).length === 0);
+      if (options.tutorials.length === 0 && !hasTarget) {
         io.note(`${id}: skipped, it has no target ${options.target}`);
         continue;
       }
