@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Output checking on a 100,000-line Envoy debug log: matchOutput + diffOutput against GNU diff,
-// then two pathological cases that must still finish. Build first: tsc -p tsconfig.build.json.
+// then two pathological cases that must still finish. Build first: npm run build.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
