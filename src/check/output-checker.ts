@@ -70,6 +70,11 @@ export class OutputChecker {
     };
   }
 
+  /** Writes what a step printed as its snapshot, whatever it was expected to print (the TUI's `u`). */
+  accept(step: Step, output: string): string {
+    return this.update(step, output, this.expectationFor(step));
+  }
+
   private update(step: Step, output: string, previous: Expectation | undefined): string {
     const path = this.snapshots.pathToWrite(step.name);
     const text = redactForSnapshot(output, {

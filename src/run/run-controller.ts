@@ -1,0 +1,96 @@
+import type { PlannedStep } from '../plan/plan-steps.js';
+import type { RunEvent, RunListener, RunResult, StepResult } from './events.js';
+import { notRun, type RunOptions, StepRunner } from './step-runner.js';
+
+/**
+ * A run, one step at a time: what the TUI drives (run, skip, retry, accept, edit a variable) and
+ * what `runPlan` loops over. It emits `RunEvent`s to its listeners and records the session.
+ */
+export class RunController {
+  private readonly runner: StepRunner;
+  private readonly listeners = new Set<RunListener>();
+  private readonly started = performance.now();
+  /** The latest result of each step, by name. */
+  private readonly results = new Map<string, StepResult>();
+  private ended: RunResult | undefined;
+
+  constructor(private readonly options: RunOptions) {
+    this.listeners.add(options.onEvent);
+    this.runner = new StepRunner({ ...options, onEvent: (event) => this.emit(event) });
+    this.emit({ type: 'run-start', plan: options.plan, sessionId: options.sessionId });
+  }
+
+  get plan() {
+    return this.options.plan;
+  }
+
+  subscribe(listener: RunListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async runStep(step: PlannedStep): Promise<StepResult> {
+    const result = await this.runner.run(step);
+    this.record(step, result, this.runner.takeShellState());
+    return result;
+  }
+
+  skipStep(step: PlannedStep): StepResult {
+    const result: StepResult = { ...notRun(step), status: 'skipped', reason: 'skipped' };
+    this.record(step, result);
+    return result;
+  }
+
+  /** Writes what the step printed as its snapshot; the step then counts as passed. */
+  async acceptOutput(step: PlannedStep, result: StepResult): Promise<string> {
+    const path = await this.runner.acceptOutput(step, result);
+    this.record(step, { ...result, status: 'passed', check: 'updated', snapshot: path });
+    return path;
+  }
+
+  async setVariable(name: string, value: string, secret: boolean): Promise<void> {
+    await this.options.hosts.setVariables([{ name, value, secret }]);
+  }
+
+  interrupt(): void {
+    void this.options.hosts.interrupt();
+  }
+
+  /** Ends the run: teardown, background steps and shells stopped, logs written; the exit status. */
+  async finish(): Promise<number> {
+    const steps = this.options.plan.steps.map((step) => this.results.get(step.name) ?? notRun(step));
+    const result = await this.end(steps);
+    return result.status === 'passed' ? 0 : result.status === 'interrupted' ? 130 : 1;
+  }
+
+  /**
+   * Teardown steps in reverse order (after a failure only with `cleanup`), then everything the
+   * run started is stopped. `steps` are the results of the plan's steps, in order.
+   */
+  async end(steps: StepResult[]): Promise<RunResult> {
+    if (this.ended) return this.ended;
+    const interrupted = this.options.signal?.aborted ?? false;
+    const failed = steps.some((step) => step.status === 'failed');
+    const teardown: StepResult[] = [];
+    if (!interrupted && (!failed || this.options.cleanup)) {
+      for (const step of [...this.options.plan.teardown].reverse()) teardown.push(await this.runStep(step));
+    }
+    // The run ends here: background steps and whatever steps left running are stopped.
+    await this.options.hosts.close();
+    await this.runner.logsWritten();
+    const status = interrupted ? 'interrupted' : failed || teardown.some((step) => step.status === 'failed') ? 'failed' : 'passed';
+    this.ended = { status, steps, teardown, durationMs: performance.now() - this.started };
+    this.emit({ type: 'run-end', result: this.ended });
+    return this.ended;
+  }
+
+  private record(step: PlannedStep, result: StepResult, shell?: { host: string; state: string }): void {
+    this.results.set(step.name, result);
+    this.options.session?.stepEnded(result, shell);
+    this.emit({ type: 'step-end', step, result });
+  }
+
+  private emit(event: RunEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}

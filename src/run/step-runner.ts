@@ -1,0 +1,239 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { OutputChecker } from '../check/output-checker.js';
+import { definedFunctions, mayChangeState } from '../execute/may-change-state.js';
+import { OutputRecorder } from '../execute/output-recorder.js';
+import { sleep } from '../execute/process-groups.js';
+import { describeReadiness, waitUntilReady } from '../execute/readiness.js';
+import type { BackgroundJob, ShellSession, StepOutcome } from '../execute/shell-session.js';
+import type { ConcreteReadiness } from '../format/tutorial.js';
+import type { Plan, PlannedStep } from '../plan/plan-steps.js';
+import { resolveReadiness } from '../plan/resolve-readiness.js';
+import type { SessionRecorder } from '../session/session-recorder.js';
+import type { RunListener, StepResult } from './events.js';
+import type { HostPool } from './host-pool.js';
+
+export interface RunOptions {
+  plan: Plan;
+  hosts: HostPool;
+  sessionId: string;
+  /** Directory for the per-step log files. */
+  logDir: string;
+  /** Variable values, for the `$NAME`s of `ready=port:$PORT`. */
+  variables: Readonly<Record<string, string>>;
+  /** Values to mask as `[SECRET]` in output, logs and reports. */
+  secrets: string[];
+  /** Checks output against snapshots and the tutorial; without one, only exit statuses count. */
+  checker?: OutputChecker;
+  /** Records progress into the session, so that `resume` can continue. */
+  session?: SessionRecorder;
+  /** Run teardown steps after a failure too (`--cleanup`). */
+  cleanup: boolean;
+  signal?: AbortSignal;
+  /** Asked before a `confirm` step; undefined means consent was given for all (`--yes`). */
+  confirm?: (step: PlannedStep) => Promise<boolean>;
+  onEvent: RunListener;
+}
+
+export function notRun(step: PlannedStep): StepResult {
+  return {
+    name: step.name,
+    status: 'not-run',
+    expectedExit: step.exit,
+    timedOut: false,
+    durationMs: 0,
+    attempts: 0,
+    output: '',
+    outputBytes: 0,
+  };
+}
+
+/** Runs single steps: retries, background readiness, output checks, logs, shell state. */
+export class StepRunner {
+  private readonly background = new Map<string, BackgroundJob>();
+  /** Logs are numbered on from those a resumed session already has. */
+  private logCount: number;
+  private readonly logWrites: Promise<void>[] = [];
+  private shellState: { host: string; state: string } | undefined;
+  /** Functions the tutorial defines: calling one may change the shell as much as its body. */
+  private readonly functionNames: ReadonlySet<string>;
+
+  constructor(private readonly options: RunOptions) {
+    this.logCount = existsSync(options.logDir) ? readdirSync(options.logDir).length : 0;
+    this.functionNames = definedFunctions(options.plan.tutorial.steps.map((step) => step.command));
+  }
+
+  /** Settles when every finished step's log file is on disk. */
+  async logsWritten(): Promise<void> {
+    await Promise.all(this.logWrites);
+  }
+
+  async run(step: PlannedStep): Promise<StepResult> {
+    if (step.confirm && this.options.confirm && !(await this.options.confirm(step))) {
+      return { ...notRun(step), status: 'skipped', reason: 'not confirmed' };
+    }
+    const attempts = step.retry?.attempts ?? 1;
+    for (let attempt = 1; ; attempt++) {
+      this.options.onEvent({ type: 'step-start', step, attempt });
+      const result = await this.attempt(step, attempt);
+      if (result.status !== 'failed' || attempt >= attempts || this.options.signal?.aborted) return result;
+      const delayMs = step.retry?.delay ?? 0;
+      this.options.onEvent({ type: 'step-retry', step, result, delayMs });
+      await sleep(delayMs);
+    }
+  }
+
+  private async attempt(step: PlannedStep, attempt: number): Promise<StepResult> {
+    const started = performance.now();
+    const logPath = join(this.options.logDir, `${String(++this.logCount).padStart(3, '0')}-${step.name}.log`);
+    const recorder = new OutputRecorder(logPath, this.options.secrets, (text) => this.options.onEvent({ type: 'output', step, text }));
+    const base = { name: step.name, expectedExit: step.exit, attempts: attempt, logPath };
+    try {
+      if (step.stop !== undefined) await this.stopBackground(step.stop);
+      const shell = await this.options.hosts.get(step.host, step.hostSpec);
+      if (step.background) return await this.startBackground(step, recorder, base, started);
+      const outcome = await shell.run({
+        kind: step.kind,
+        body: step.command,
+        expectedExit: step.exit,
+        timeoutMs: step.timeoutMs,
+        onOutput: (chunk) => recorder.write(chunk),
+        ...(step.cwdPath !== undefined && { cwd: step.cwdPath }),
+      });
+      const output = this.finish(recorder);
+      const reason = failureReason(step, outcome);
+      const result: StepResult = {
+        ...base,
+        status: reason === undefined ? 'passed' : 'failed',
+        exitCode: outcome.exitCode,
+        timedOut: outcome.timedOut,
+        durationMs: outcome.durationMs,
+        output,
+        outputBytes: recorder.bytes,
+        ...(outcome.errorLine !== undefined && reason !== undefined && { errorLine: outcome.errorLine }),
+        ...(reason !== undefined && { reason }),
+      };
+      if (reason !== undefined) return result;
+      const checked = await this.checkOutput(step, result, recorder);
+      if (checked.status === 'passed') await this.saveShellState(step, shell);
+      return checked;
+    } catch (error) {
+      this.finish(recorder);
+      throw error;
+    }
+  }
+
+  private async startBackground(
+    step: PlannedStep,
+    recorder: OutputRecorder,
+    base: Pick<StepResult, 'name' | 'expectedExit' | 'attempts' | 'logPath'>,
+    started: number,
+  ): Promise<StepResult> {
+    let ready: ConcreteReadiness | undefined;
+    try {
+      ready = resolveReadiness(step.ready, this.options.variables);
+    } catch (error) {
+      const reason = (error as Error).message;
+      return { ...base, status: 'failed', timedOut: false, durationMs: 0, output: this.finish(recorder), outputBytes: 0, reason };
+    }
+    const shell = await this.options.hosts.get(step.host, step.hostSpec);
+    const job = await shell.startBackground(step.command, step.cwdPath, (chunk) => recorder.write(chunk));
+    const readiness = await waitUntilReady(ready, {
+      output: () => recorder.text(),
+      ended: job.ended,
+      timeoutMs: step.timeoutMs,
+      ...(this.options.signal && { signal: this.options.signal }),
+    });
+    const durationMs = performance.now() - started;
+    if (readiness.ready) {
+      this.background.set(step.name, job);
+      this.options.session?.backgroundStarted(step.name, step.host, job.group);
+      this.options.onEvent({ type: 'step-ready', step });
+      // The job keeps writing to its log; the recorder stays open until the job ends.
+      this.logWrites.push(job.ended.then(() => this.finish(recorder)).then(() => recorder.written));
+      return { ...base, status: 'passed', timedOut: false, durationMs, output: recorder.text(), outputBytes: recorder.bytes };
+    }
+    await job.stop();
+    await job.ended;
+    return {
+      ...base,
+      status: 'failed',
+      timedOut: readiness.reason.startsWith('not ready'),
+      durationMs,
+      output: this.finish(recorder),
+      outputBytes: recorder.bytes,
+      reason: `${readiness.reason}; waited for ${describeReadiness(ready)}`,
+    };
+  }
+
+  /** Writes a step's whole output (from its log when longer than the tail) as its snapshot. */
+  async acceptOutput(step: PlannedStep, result: StepResult): Promise<string> {
+    const { checker } = this.options;
+    if (!checker) throw new Error('BUG: accepting output needs an output checker');
+    const truncated = result.outputBytes > Buffer.byteLength(result.output);
+    const output = truncated && result.logPath ? await readFile(result.logPath, 'utf8') : result.output;
+    return checker.accept(step, output);
+  }
+
+  /** The shell state captured after the last step, to be recorded with its result. */
+  takeShellState(): { host: string; state: string } | undefined {
+    const state = this.shellState;
+    this.shellState = undefined;
+    return state;
+  }
+
+  /** After a passed step that may have changed the shell, its state is kept for the session. */
+  private async saveShellState(step: PlannedStep, shell: ShellSession): Promise<void> {
+    if (!this.options.session || !mayChangeState(step.kind, step.command, this.functionNames)) return;
+    const state = await shell.captureState();
+    if (state !== undefined) this.shellState = { host: step.host, state };
+  }
+
+  /** A step whose exit status was right passes when its output agrees too. */
+  private async checkOutput(step: PlannedStep, result: StepResult, recorder: OutputRecorder): Promise<StepResult> {
+    const { checker } = this.options;
+    if (!checker?.checks(step)) return result;
+    // Output longer than the in-memory tail is read back from its log, which is complete by now.
+    let output = result.output;
+    if (recorder.truncated) {
+      await recorder.written;
+      output = await readFile(recorder.logPath, 'utf8');
+    }
+    const outcome = checker.check(step, output);
+    switch (outcome.status) {
+      case 'matched':
+        return { ...result, check: 'matched' };
+      case 'updated':
+        return { ...result, check: 'updated', snapshot: outcome.path };
+      case 'unchecked':
+        return { ...result, check: 'unchecked', ...(outcome.missing && { missingExpectation: true }) };
+      case 'mismatch':
+        return { ...result, status: 'failed', reason: outcome.reason, diff: outcome.diff };
+    }
+  }
+
+  private finish(recorder: OutputRecorder): string {
+    const output = recorder.finish();
+    this.logWrites.push(recorder.written);
+    return output;
+  }
+
+  private async stopBackground(name: string): Promise<void> {
+    const job = this.background.get(name);
+    this.background.delete(name);
+    await job?.stop();
+    if (job) this.options.session?.backgroundStopped(name);
+  }
+}
+
+function failureReason(step: PlannedStep, outcome: StepOutcome): string | undefined {
+  if (outcome.interrupted) return 'interrupted';
+  if (outcome.timedOut) return `timed out after ${Math.round(step.timeoutMs / 1000)}s; its processes were killed`;
+  if (outcome.shellLost) return `the shell of host ${step.host} ended (the step ran exit, or had to be killed); its state is lost`;
+  if (outcome.exitCode !== step.exit) {
+    const where = outcome.errorLine !== undefined ? ` at line ${step.line + outcome.errorLine - 1}` : '';
+    return `exit status ${outcome.exitCode}, expected ${step.exit}${where}`;
+  }
+  return undefined;
+}
