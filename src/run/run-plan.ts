@@ -14,7 +14,7 @@ export async function runPlan(options: RunOptions): Promise<RunResult> {
   const results: StepResult[] = [];
   let failed = false;
   for (const step of options.plan.steps) {
-    const result = failed || options.signal?.aborted ? notRun(step) : await controller.runStep(step);
+    const result: StepResult = failed || options.signal?.aborted ? notRun(step) : await controller.runStep(step);
     failed ||= result.status === 'failed';
     results.push(result);
   }
