@@ -11,7 +11,8 @@ import { SessionRecorder } from '../session/session-recorder.js';
 import { type Session, SessionStore } from '../session/session-store.js';
 import type { RunListener, RunResult } from './events.js';
 import { HostPool } from './host-pool.js';
-import { runPlan } from './run-plan.js';
+import { RunController } from './run-controller.js';
+import { runAllSteps } from './run-plan.js';
 
 export interface ExecuteOptions {
   env: NodeJS.ProcessEnv;
@@ -30,6 +31,11 @@ export interface ExecuteOptions {
   cleanup: boolean;
   /** Builds the reporter once the secrets to mask are known. */
   reporter(secrets: string[]): RunListener;
+  /**
+   * Drives the run instead of running every step in order: the TUI, which runs what the person
+   * asks for. Resolves with the run's result once it has ended.
+   */
+  drive?: (controller: RunController, variables: Array<{ name: string; value: string; secret: boolean }>) => Promise<RunResult>;
   /** Called with `interrupt` (stop the running step) and `kill` (stop everything now, synchronously). */
   onInterrupt(interrupt: () => void, kill: () => void): () => void;
 }
@@ -97,7 +103,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       secrets,
       update: options.updateSnapshots,
     });
-    const result = await runPlan({
+    const run = new RunController({
       plan,
       hosts,
       sessionId,
@@ -111,6 +117,12 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       ...(options.confirm && { confirm: options.confirm }),
       onEvent: options.reporter(secrets),
     });
+    const result = options.drive
+      ? await options.drive(
+          run,
+          variables.map(({ name, value, secret }) => ({ name, value, secret })),
+        )
+      : await runAllSteps(run, plan, controller.signal);
     recorder.finish(result.status);
     return { result, sessionId };
   } finally {
