@@ -56,7 +56,7 @@ function program(): Command {
         dryRun: Boolean(options.dryRun),
         cleanup: Boolean(options.cleanup),
         updateSnapshots: Boolean(options.updateSnapshots),
-        reporter: (options.reporter as 'pretty' | 'plain' | 'json' | undefined) ?? 'plain',
+        reporter: options.reporter as 'pretty' | 'plain' | 'json' | undefined,
       });
     });
   cli
@@ -100,7 +100,7 @@ function program(): Command {
           vars: options.var as string[],
           yes: Boolean(options.yes),
           ci: Boolean(options.ci) || Boolean(process.env.CI),
-          reporter: (options.reporter as 'pretty' | 'plain' | 'json' | undefined) ?? 'plain',
+          reporter: options.reporter as 'pretty' | 'plain' | 'json' | undefined,
         });
       });
   }

@@ -1,7 +1,11 @@
 import { maskText } from '../execute/secret-masker.js';
 import { batchedWriter } from '../report/batched-writer.js';
 import { paintFor } from '../report/colors.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { jsonReporter } from '../report/json-reporter.js';
+import type { RunResult } from '../run/events.js';
+import type { RunController } from '../run/run-controller.js';
 import { plainReporter } from '../report/plain-reporter.js';
 import { cleanupSession, resumeSession } from '../run/resume-session.js';
 import { type RunIo, type RunTutorialOptions, runTutorial } from '../run/run-tutorial.js';
@@ -9,7 +13,7 @@ import { interruptHandler, targetProbe } from './process-hooks.js';
 import { ask, confirm, isInteractive } from './terminal.js';
 
 export interface RunCommandOptions extends RunTutorialOptions {
-  reporter: 'pretty' | 'plain' | 'json';
+  reporter: 'pretty' | 'plain' | 'json' | undefined;
 }
 
 /** `alts-tutor run`: wires the terminal, the reporter and signals to the run service. */
@@ -21,7 +25,7 @@ export function runCommand(reference: string, options: RunCommandOptions): Promi
 export function sessionCommand(
   command: 'resume' | 'cleanup',
   session: string | undefined,
-  options: { vars: string[]; yes: boolean; ci: boolean; reporter: 'pretty' | 'plain' | 'json' },
+  options: { vars: string[]; yes: boolean; ci: boolean; reporter: 'pretty' | 'plain' | 'json' | undefined },
 ): Promise<number> {
   const settings = { ...options, cleanup: false, updateSnapshots: false };
   return withTerminal(settings, (io) =>
@@ -30,16 +34,20 @@ export function sessionCommand(
 }
 
 async function withTerminal(
-  options: { ci: boolean; reporter: 'pretty' | 'plain' | 'json' },
+  options: { ci: boolean; reporter: 'pretty' | 'plain' | 'json' | undefined },
   body: (io: RunIo) => Promise<number>,
 ): Promise<number> {
   const output = batchedWriter((text) => process.stdout.write(text));
   const write = (text: string) => output.write(text);
+  const interactive = isInteractive() && !options.ci;
+  // The TUI unless a non-pretty reporter was chosen; it needs a terminal (SPEC section 8).
+  const pretty = interactive && (options.reporter === undefined || options.reporter === 'pretty');
   try {
     return await body({
       cwd: process.cwd(),
       env: process.env,
-      interactive: isInteractive() && !options.ci,
+      interactive,
+      ...(pretty && { tui: (controller, variables) => runTui(controller, variables, output.flush) }),
       write,
       ask: (question, secret) => {
         output.flush();
@@ -51,6 +59,7 @@ async function withTerminal(
       },
       probe: targetProbe,
       reporter: (secrets) => {
+        if (pretty) return () => {};
         const masked = (text: string) => write(maskText(text, secrets));
         return options.reporter === 'json' ? jsonReporter(masked) : plainReporter(masked, paintFor(process.stdout));
       },
@@ -59,4 +68,18 @@ async function withTerminal(
   } finally {
     output.flush();
   }
+}
+
+/** Loads the Ink app only now: `list`, `--help` and headless runs never pay for it. */
+async function runTui(
+  controller: RunController,
+  variables: Array<{ name: string; value: string; secret: boolean }>,
+  flush: () => void,
+): Promise<RunResult> {
+  flush();
+  const { renderTui } = await import('../ui/render-tui.js');
+  const topologyFile = join(controller.plan.projectRoot, 'assets', `${controller.plan.tutorial.id}.txt`);
+  const topology = existsSync(topologyFile) ? readFileSync(topologyFile, 'utf8') : undefined;
+  await renderTui({ controller, variables, ...(topology !== undefined && { topology }) });
+  return controller.end([]);
 }

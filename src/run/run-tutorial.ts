@@ -5,7 +5,8 @@ import { type Plan, planSteps } from '../plan/plan-steps.js';
 import { parseVarOptions } from '../plan/resolve-variables.js';
 import { selectTarget, type TargetProbe } from '../plan/select-target.js';
 import type { Session } from '../session/session-store.js';
-import type { RunListener } from './events.js';
+import type { RunListener, RunResult } from './events.js';
+import type { RunController } from './run-controller.js';
 import { executePlan } from './execute-plan.js';
 
 export interface RunTutorialOptions {
@@ -33,6 +34,11 @@ export interface RunIo {
   probe: TargetProbe;
   /** Builds the reporter once the secrets to mask are known. */
   reporter(secrets: string[]): RunListener;
+  /**
+   * The TUI, when the run is interactive: it shows each step before it runs (that is the
+   * consent), drives the run and resolves with its result.
+   */
+  tui?: (controller: RunController, variables: Array<{ name: string; value: string; secret: boolean }>) => Promise<RunResult>;
   /** Called with `interrupt` (stop the running step) and `kill` (everything, now); returns a detach function. */
   onInterrupt(interrupt: () => void, kill: () => void): () => void;
 }
@@ -70,7 +76,7 @@ export async function consentAndExecute(
   io: RunIo,
   resume?: Session,
 ): Promise<number> {
-  const consented = options.yes || options.ci;
+  const consented = options.yes || options.ci || io.tui !== undefined;
   if (!consented) {
     io.write(describePlan(plan, knownValues(plan.tutorial, plan.target.variables, { ...resume?.variables, ...optionValues }, io.env)));
     if (!io.interactive) {
@@ -87,8 +93,9 @@ export async function consentAndExecute(
     reporter: io.reporter,
     onInterrupt: io.onInterrupt,
     ...(resume && { resume }),
+    ...(io.tui && { drive: io.tui }),
     ...(io.interactive && !options.ci && { prompt: (spec: VariableSpec) => io.ask(`${spec.prompt ?? spec.name}: `, spec.secret) }),
-    ...(!consented && { confirm: (step) => io.confirm(`Step ${step.name} asks for confirmation (${firstLine(step.command)}). Run it?`) }),
+    ...(!consented && !io.tui && { confirm: (step) => io.confirm(`Step ${step.name} asks for confirmation (${firstLine(step.command)}). Run it?`) }),
   });
   return result.status === 'passed' ? EXIT.ok : result.status === 'interrupted' ? EXIT.interrupted : EXIT.failed;
 }

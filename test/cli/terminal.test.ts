@@ -45,7 +45,7 @@ afterEach(() => {
 describe('run on a terminal', () => {
   it('shows the plan, asks for consent, then prompts for variables with the secret hidden', async () => {
     const { dir, home } = makeProject();
-    const terminal = new Terminal(`NO_COLOR=1 ALTS_TUTOR_HOME=${home} CI= node ${BIN} run needs-vars`, dir);
+    const terminal = new Terminal(`NO_COLOR=1 ALTS_TUTOR_HOME=${home} CI= node ${BIN} run needs-vars --reporter plain`, dir);
     terminals.push(terminal);
     await terminal.waitFor('Run these 1 steps? [y/N]');
     expect(terminal.screen()).toContain('echo "project=$PROJECT_ID zone=$ZONE token=$TOKEN"');
@@ -66,7 +66,7 @@ describe('run on a terminal', () => {
 
   it('answering no runs nothing', async () => {
     const { dir, home } = makeProject();
-    const terminal = new Terminal(`NO_COLOR=1 ALTS_TUTOR_HOME=${home} CI= node ${BIN} run fails`, dir);
+    const terminal = new Terminal(`NO_COLOR=1 ALTS_TUTOR_HOME=${home} CI= node ${BIN} run fails --reporter plain`, dir);
     terminals.push(terminal);
     await terminal.waitFor('[y/N]');
     terminal.type('n');

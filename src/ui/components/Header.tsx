@@ -1,0 +1,42 @@
+import { Box, Text } from 'ink';
+import { formatDuration } from '../../format/durations.js';
+import { useTint } from '../theme.js';
+
+export interface HeaderProps {
+  title: string;
+  target: string;
+  hosts: readonly string[];
+  passed: number;
+  total: number;
+  elapsedMs: number;
+}
+
+/** Two lines: the tutorial, then the target, its hosts, progress and time. */
+export function Header({ title, target, hosts, passed, total, elapsedMs }: HeaderProps) {
+  const tint = useTint();
+  const done = total > 0 && passed === total;
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate-end">
+        {title}
+      </Text>
+      <Box>
+        <Box flexGrow={1} flexShrink={1}>
+          <Text dimColor wrap="truncate-end">
+            {`target ${target} · hosts ${hosts.length > 0 ? hosts.join(', ') : 'local'}`}
+          </Text>
+        </Box>
+        <Box flexShrink={0}>
+          <Text color={done ? tint('green') : undefined}>{` ${passed}/${total} passed`}</Text>
+          <Text dimColor>{` · ${formatElapsed(elapsedMs)}`}</Text>
+        </Box>
+      </Box>
+    </Box>
+  );
+}
+
+/** Whole seconds: a clock that shows milliseconds would change on every render. */
+function formatElapsed(milliseconds: number): string {
+  const seconds = Math.floor(milliseconds / 1000);
+  return seconds < 60 ? `${seconds}s` : formatDuration(seconds * 1000);
+}

@@ -1,0 +1,53 @@
+import { type Instance, render } from 'ink';
+import { EXIT } from '../errors.js';
+import { App, type AppProps } from './App.js';
+import { ColorContext, colorsAllowed } from './theme.js';
+
+export interface RenderTuiProps extends Omit<AppProps, 'onExit'> {
+  /** Defaults to process.stdout / process.stdin / process.stderr. */
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+  stderr?: NodeJS.WriteStream;
+  /** For NO_COLOR; defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs the TUI until the person quits; resolves with the run's exit status (that of
+ * `controller.finish()`). The terminal is always given back: Ink is unmounted whatever happens.
+ * An error that ends the app is printed after that, where the person can read it; the run is
+ * then finished (shells and background steps stopped) and the status is 1.
+ */
+export async function renderTui(props: RenderTuiProps): Promise<number> {
+  const { stdout = process.stdout, stdin = process.stdin, stderr = process.stderr, env = process.env, ...appProps } = props;
+  let code: number | undefined;
+  let instance: Instance | undefined;
+  try {
+    instance = render(
+      <ColorContext.Provider value={colorsAllowed(env)}>
+        <App
+          {...appProps}
+          onExit={(status) => {
+            code = status;
+            instance?.unmount();
+          }}
+        />
+      </ColorContext.Provider>,
+      { stdout, stdin, stderr, exitOnCtrlC: false, patchConsole: false },
+    );
+    await instance.waitUntilExit();
+    // Unmounted without a status (the process is going away): the run did not finish.
+    return code ?? 130;
+  } catch (error) {
+    instance?.unmount();
+    instance = undefined;
+    const message = error instanceof Error ? error.message : String(error);
+    stderr.write(`alts-tutor: the TUI stopped on an error: ${message}\n`);
+    if (env.ALTS_TUTOR_DEBUG && error instanceof Error) stderr.write(`${error.stack}\n`);
+    // Whatever broke, the shells and background steps the run started must not outlive it.
+    await appProps.controller.finish().catch(() => undefined);
+    return EXIT.failed;
+  } finally {
+    instance?.unmount();
+  }
+}

@@ -1,0 +1,225 @@
+import { render } from 'ink-testing-library';
+import { createElement as h } from 'react';
+import { afterEach, describe, expect, test } from 'vitest';
+import { DiffView } from '../../src/ui/components/DiffView.js';
+import { Footer } from '../../src/ui/components/Footer.js';
+import { Header } from '../../src/ui/components/Header.js';
+import { OutputPane } from '../../src/ui/components/OutputPane.js';
+import { StepDetail } from '../../src/ui/components/StepDetail.js';
+import { listWindow, StepList } from '../../src/ui/components/StepList.js';
+import { Topology } from '../../src/ui/components/Topology.js';
+import { VariablePrompt } from '../../src/ui/components/VariablePrompt.js';
+import { MarkdownText } from '../../src/ui/markdown-text.js';
+import { plannedStep, stepResult } from './helpers.js';
+
+let instance: ReturnType<typeof render> | undefined;
+function frame(element: Parameters<typeof render>[0]): string {
+  instance = render(element);
+  return instance.lastFrame() ?? '';
+}
+afterEach(() => instance?.unmount());
+
+describe('StepList', () => {
+  const steps = [
+    plannedStep('create-vms', { section: 'Create the VMs', host: 'local' }),
+    plannedStep('start-server', { section: 'Run the server', host: 'server', background: true }),
+    plannedStep('call-server', { section: 'Run the server', host: 'client' }),
+    plannedStep('check-logs', { section: 'Run the server', host: 'server' }),
+    plannedStep('cleanup-notes', { section: 'Run the server', host: 'local' }),
+  ];
+
+  test('shows each step under its section with host and status icon', () => {
+    const text = frame(
+      h(StepList, {
+        steps,
+        statuses: ['passed', 'background-ready', 'failed', 'skipped', 'not-run'],
+        selected: 2,
+        height: 10,
+        width: 40,
+        focused: true,
+      }),
+    );
+    expect(text).toContain('Create the VMs');
+    expect(text).toContain('Run the server');
+    expect(text).toMatch(/✓ create-vms\s+local/);
+    expect(text).toMatch(/● start-server\s+server ready/);
+    expect(text).toMatch(/›✗ call-server\s+client/);
+    expect(text).toMatch(/- check-logs/);
+    expect(text).toMatch(/· cleanup-notes/);
+  });
+
+  test('a running step has a spinner, a pending one a circle', () => {
+    const text = frame(h(StepList, { steps, statuses: ['running', 'pending'], selected: 0, height: 10, width: 40, focused: true }));
+    expect(text).toMatch(/[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] create-vms/);
+    expect(text).toMatch(/○ start-server\s+server bg/);
+  });
+
+  test('a long list shows a window around the selected step that fits the height', () => {
+    const many = Array.from({ length: 40 }, (_, index) => plannedStep(`step-${index + 1}`, { section: '' }));
+    const text = frame(h(StepList, { steps: many, statuses: [], selected: 30, height: 8, width: 40, focused: true }));
+    expect(text.split('\n')).toHaveLength(8);
+    expect(text).toContain('›○ step-31');
+    expect(text).toMatch(/↑ \d+ more/);
+    expect(text).toMatch(/↓ \d+ more/);
+    expect(text).not.toContain('step-1 ');
+  });
+
+  test('listWindow keeps the selection in view', () => {
+    expect(listWindow(5, 4, 10)).toEqual({ start: 0, end: 5 });
+    expect(listWindow(100, 0, 10)).toEqual({ start: 0, end: 10 });
+    expect(listWindow(100, 99, 10)).toEqual({ start: 90, end: 100 });
+    const middle = listWindow(100, 50, 10);
+    expect(50).toBeGreaterThan(middle.start);
+    expect(50).toBeLessThan(middle.end - 1);
+  });
+});
+
+describe('StepDetail', () => {
+  test('renders the prose as Markdown, the exact command with its variables and the host', () => {
+    const step = plannedStep('create-vms', {
+      host: 'client',
+      prose:
+        '## Create the VMs\n\nThis **creates** two VMs in `$ZONE`. See [the docs](https://cloud.google.com).\n\n- one for the client\n- one for the server',
+      command: 'gcloud compute instances create alts-client --zone=$ZONE --project=${PROJECT_ID}',
+    });
+    const text = frame(h(StepDetail, { step, index: 0, total: 3, status: 'pending' }));
+    expect(text).toContain('Step 1/3 · create-vms · on client');
+    expect(text).toContain('Create the VMs');
+    expect(text).not.toContain('##');
+    expect(text).toContain('This creates two VMs in $ZONE. See the docs.');
+    expect(text).not.toContain('**');
+    expect(text).not.toContain('https://');
+    expect(text).toContain('• one for the client');
+    expect(text).toContain('$ gcloud compute instances create alts-client --zone=$ZONE --project=${PROJECT_ID}');
+  });
+
+  test('a confirm step carries a warning; a result says how it went', () => {
+    const step = plannedStep('delete-project', { confirm: true });
+    const result = stepResult(step, { status: 'failed', reason: 'exit 1 (expected 0)', logPath: '/tmp/logs/1.log' });
+    const text = frame(h(StepDetail, { step, index: 1, total: 3, status: 'failed', result }));
+    expect(text).toContain('⚠ This step asks for confirmation');
+    expect(text).toContain('failed: exit 1 (expected 0)');
+    expect(text).toContain('/tmp/logs/1.log');
+  });
+
+  test('a long script is cut after commandLines lines', () => {
+    const step = plannedStep('script', { kind: 'script', command: 'a\nb\nc\nd\ne\n' });
+    const text = frame(h(StepDetail, { step, index: 0, total: 1, status: 'pending', commandLines: 2 }));
+    expect(text).toContain('┃ a');
+    expect(text).toContain('┃ b');
+    expect(text).not.toContain('┃ c');
+    expect(text).toContain('… 3 more lines');
+  });
+});
+
+describe('MarkdownText', () => {
+  test('numbered lists, code blocks and unknown blocks come out as text', () => {
+    const text = frame(h(MarkdownText, { markdown: '1. first\n2. second\n\n> a quote\n\n```sh\necho hi\n```' }));
+    expect(text).toContain('1. first');
+    expect(text).toContain('2. second');
+    expect(text).toContain('> a quote');
+    expect(text).toContain('echo hi');
+    expect(text).not.toContain('```');
+  });
+});
+
+describe('OutputPane', () => {
+  test('shows the last lines that fit under its title', () => {
+    const lines = Array.from({ length: 50 }, (_, index) => `line ${index + 1}`);
+    const text = frame(h(OutputPane, { lines, height: 5, focused: false, title: 'output of build' }));
+    expect(text.split('\n')).toEqual(['── output of build', 'line 47', 'line 48', 'line 49', 'line 50']);
+  });
+
+  test('says so when there is no output', () => {
+    expect(frame(h(OutputPane, { lines: [], height: 4, focused: true, title: 'output' }))).toContain('(no output yet)');
+  });
+});
+
+describe('DiffView', () => {
+  test('shows the diff and the keys that act on it', () => {
+    const text = frame(h(DiffView, { diff: '--- expected\n+++ actual\n@@ -1 +1 @@\n-hello\n+goodbye\n', height: 10 }));
+    expect(text).toContain('@@ -1 +1 @@');
+    expect(text).toContain('-hello');
+    expect(text).toContain('+goodbye');
+    expect(text).toContain('u accept as snapshot · r retry');
+  });
+
+  test('scrolls a diff longer than its height', () => {
+    const diff = Array.from({ length: 30 }, (_, index) => `+line ${index + 1}`).join('\n');
+    const text = frame(h(DiffView, { diff, height: 6, scroll: 10 }));
+    expect(text).toContain('+line 11');
+    expect(text).not.toContain('+line 10\n');
+    expect(text).toContain('↓ 16 more');
+  });
+});
+
+describe('VariablePrompt', () => {
+  const variables = [
+    { name: 'PROJECT_ID', value: 'demo-project', secret: false },
+    { name: 'API_KEY', value: 'old-secret', secret: true },
+  ];
+
+  test('masks a secret value as it is typed', () => {
+    const text = frame(h(VariablePrompt, { variables, editing: { phase: 'value', name: 'API_KEY', secret: true, value: 'hunter2' } }));
+    expect(text).toContain('API_KEY=•••••••');
+    expect(text).not.toContain('hunter2');
+  });
+
+  test('shows a plain value as it is typed', () => {
+    const text = frame(h(VariablePrompt, { variables, editing: { phase: 'value', name: 'PROJECT_ID', secret: false, value: 'my-proj' } }));
+    expect(text).toContain('PROJECT_ID=my-proj');
+  });
+
+  test('lists the variables to pick from without revealing secrets', () => {
+    const text = frame(h(VariablePrompt, { variables, editing: { phase: 'pick', index: 1 } }));
+    expect(text).toContain('  PROJECT_ID = demo-project');
+    expect(text).toContain('› API_KEY = (secret)');
+    expect(text).not.toContain('old-secret');
+  });
+});
+
+describe('Footer', () => {
+  test('lists the keys', () => {
+    const text = frame(h(Footer, { mode: 'steps' })).replace(/\s+/g, ' ');
+    for (const key of [
+      'Enter run',
+      'a run all',
+      's skip',
+      'r retry',
+      'e edit var',
+      'd diff',
+      'u accept',
+      '↑/↓ move',
+      't topology',
+      'q quit',
+    ]) {
+      expect(text).toContain(key);
+    }
+  });
+
+  test('shows the notice above the keys of the mode', () => {
+    const text = frame(h(Footer, { mode: 'confirm', notice: 'delete-project needs confirmation' }));
+    expect(text.split('\n')[0]).toBe('delete-project needs confirmation');
+    expect(text).toContain('Enter run it');
+  });
+});
+
+describe('Header', () => {
+  test('shows title, target, hosts, progress and elapsed time', () => {
+    const text = frame(
+      h(Header, { title: 'ALTS between two VMs', target: 'lab', hosts: ['client', 'server'], passed: 2, total: 5, elapsedMs: 65_400 }),
+    );
+    expect(text).toContain('ALTS between two VMs');
+    expect(text).toContain('target lab · hosts client, server');
+    expect(text).toContain('2/5 passed');
+    expect(text).toContain('1m05s');
+  });
+});
+
+describe('Topology', () => {
+  test('shows the diagram line by line', () => {
+    const text = frame(h(Topology, { diagram: 'client ──ALTS──▶ server\n  10.0.0.1      10.0.0.2' }));
+    expect(text).toContain('client ──ALTS──▶ server');
+    expect(text).toContain('  10.0.0.1      10.0.0.2');
+  });
+});
