@@ -14,7 +14,7 @@ const tmux = (...args) => execFileSync('tmux', args, { encoding: 'utf8' });
 /** Milliseconds until `marker` shows in a fresh tmux pane running `command`. */
 function timeToScreen(command, marker) {
   const session = `alts-frame-${process.pid}-${Math.random().toString(16).slice(2, 8)}`;
-  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', root, 'sleep 60');
+  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', root, 'bash --norc --noprofile');
   try {
     tmux('send-keys', '-t', session, `clear; ${command}`, 'Enter');
     // The clear and the prompt are not what is measured: wait for the screen to settle first.

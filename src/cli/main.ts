@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, TutorialError, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../package-root.js';
+import { isCi } from './terminal.js';
 
 function version(): string {
   return (JSON.parse(readFileSync(`${PACKAGE_ROOT}/package.json`, 'utf8')) as { version: string }).version;
@@ -52,7 +53,7 @@ function program(): Command {
           .filter(Boolean),
         vars: options.var as string[],
         yes: Boolean(options.yes),
-        ci: Boolean(options.ci) || Boolean(process.env.CI),
+        ci: Boolean(options.ci) || isCi(),
         dryRun: Boolean(options.dryRun),
         cleanup: Boolean(options.cleanup),
         updateSnapshots: Boolean(options.updateSnapshots),
@@ -75,7 +76,7 @@ function program(): Command {
       process.exitCode = await testCommand(tutorials, {
         vars: options.var as string[],
         updateSnapshots: Boolean(options.updateSnapshots),
-        ci: Boolean(options.ci) || Boolean(process.env.CI),
+        ci: Boolean(options.ci) || isCi(),
         reporter: options.reporter as 'plain' | 'json' | 'junit',
         ...(options.target !== undefined && { target: options.target as string }),
         ...(options.output !== undefined && { output: options.output as string }),
@@ -99,7 +100,7 @@ function program(): Command {
         process.exitCode = await sessionCommand(name, session, {
           vars: options.var as string[],
           yes: Boolean(options.yes),
-          ci: Boolean(options.ci) || Boolean(process.env.CI),
+          ci: Boolean(options.ci) || isCi(),
           reporter: options.reporter as 'pretty' | 'plain' | 'json' | undefined,
         });
       });

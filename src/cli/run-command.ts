@@ -1,13 +1,13 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { maskText } from '../execute/secret-masker.js';
 import { batchedWriter } from '../report/batched-writer.js';
 import { paintFor } from '../report/colors.js';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { jsonReporter } from '../report/json-reporter.js';
-import type { RunResult } from '../run/events.js';
-import type { RunController } from '../run/run-controller.js';
 import { plainReporter } from '../report/plain-reporter.js';
+import type { RunResult } from '../run/events.js';
 import { cleanupSession, resumeSession } from '../run/resume-session.js';
+import type { RunController } from '../run/run-controller.js';
 import { type RunIo, type RunTutorialOptions, runTutorial } from '../run/run-tutorial.js';
 import { interruptHandler, targetProbe } from './process-hooks.js';
 import { ask, confirm, isInteractive } from './terminal.js';

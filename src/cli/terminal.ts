@@ -1,9 +1,14 @@
 import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 
+/** CI as Ink judges it (`CI` set to anything but 0 or false), so that both agree. */
+export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  return ['CI', 'CONTINUOUS_INTEGRATION'].some((key) => key in env && env[key] !== '0' && env[key] !== 'false');
+}
+
 /** Interactive only with a terminal on both ends, a capable TERM, and not under CI. */
 export function isInteractive(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && env.TERM !== 'dumb' && !env.CI;
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && env.TERM !== 'dumb' && !isCi(env);
 }
 
 /** Asks a question on the terminal; `secret` hides what is typed. */

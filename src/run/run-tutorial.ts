@@ -6,8 +6,8 @@ import { parseVarOptions } from '../plan/resolve-variables.js';
 import { selectTarget, type TargetProbe } from '../plan/select-target.js';
 import type { Session } from '../session/session-store.js';
 import type { RunListener, RunResult } from './events.js';
-import type { RunController } from './run-controller.js';
 import { executePlan } from './execute-plan.js';
+import type { RunController } from './run-controller.js';
 
 export interface RunTutorialOptions {
   target?: string;
@@ -95,7 +95,8 @@ export async function consentAndExecute(
     ...(resume && { resume }),
     ...(io.tui && { drive: io.tui }),
     ...(io.interactive && !options.ci && { prompt: (spec: VariableSpec) => io.ask(`${spec.prompt ?? spec.name}: `, spec.secret) }),
-    ...(!consented && !io.tui && { confirm: (step) => io.confirm(`Step ${step.name} asks for confirmation (${firstLine(step.command)}). Run it?`) }),
+    ...(!consented &&
+      !io.tui && { confirm: (step) => io.confirm(`Step ${step.name} asks for confirmation (${firstLine(step.command)}). Run it?`) }),
   });
   return result.status === 'passed' ? EXIT.ok : result.status === 'interrupted' ? EXIT.interrupted : EXIT.failed;
 }

@@ -1,0 +1,54 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, freePort, makeProject } from './helpers.js';
+import { Terminal } from './terminal-driver.js';
+
+const terminals: Terminal[] = [];
+afterEach(() => {
+  for (const terminal of terminals.splice(0)) terminal.close();
+});
+
+function open(command: string, cwd: string): Terminal {
+  const terminal = new Terminal(command, cwd);
+  terminals.push(terminal);
+  return terminal;
+}
+
+describe('the TUI in a real terminal', () => {
+  it('shows the tutorial, runs a step on Enter and the rest on a, and quits with 0 when all passed', async () => {
+    const { dir, home } = makeProject();
+    const port = await freePort();
+    const terminal = open(`NO_COLOR=1 TMPDIR=${dir} ALTS_TUTOR_HOME=${home} env -u CI node ${BIN} run hello --var PORT=${port}`, dir);
+    const first = await terminal.waitFor('Hello, alts-tutor');
+    expect(first).toContain('0/5 passed');
+    expect(first).toContain('mkdir -p "${TMPDIR:-/tmp}/alts-tutor-hello"');
+    expect(first).toContain('Enter run');
+    // Nothing runs before a key is pressed.
+    expect(existsSync(join(dir, 'alts-tutor-hello'))).toBe(false);
+    terminal.press('Enter');
+    await terminal.waitFor('1/5 passed');
+    expect(existsSync(join(dir, 'alts-tutor-hello'))).toBe(true);
+    terminal.press('a');
+    await terminal.waitFor('5/5 passed', 20_000);
+    terminal.press('q');
+    expect(await terminal.waitFor('EXIT=')).toContain('EXIT=0');
+  });
+
+  it('shows the diff of a mismatch and writes the actual output as the snapshot on u', async () => {
+    const { dir, home } = makeProject('snap');
+    const snapshot = join(dir, 'snapshots', 'greet', 'greet-1.txt');
+    mkdirSync(join(dir, 'snapshots', 'greet'), { recursive: true });
+    writeFileSync(snapshot, 'goodbye $NAME\n');
+    const terminal = open(`NO_COLOR=1 ALTS_TUTOR_HOME=${home} env -u CI node ${BIN} run greet`, dir);
+    await terminal.waitFor('Greetings, checked');
+    terminal.press('Enter');
+    const diff = await terminal.waitFor('-goodbye $NAME');
+    expect(diff).toContain('+hello world');
+    terminal.press('u');
+    await terminal.waitFor('1/4 passed');
+    expect(readFileSync(snapshot, 'utf8')).toBe('hello ${NAME}\n');
+    terminal.press('q');
+    await terminal.waitFor('EXIT=');
+  });
+});
