@@ -37,4 +37,6 @@ function median(command, marker) {
 const ours = median(`ALTS_TUTOR_HOME=${home} node bin/alts-tutor.js run hello --var PORT=18766`, 'Hello, alts-tutor');
 // The marker is built at run time so that the typed command line does not already show it.
 const node = median(`node -e "console.log('node' + '-ready')"`, 'node-ready');
-console.log(`TUI first frame (tmux, median of ${ROUNDS})   ${ours.toFixed(0)} ms   node -e (same way) ${node.toFixed(0)} ms   ratio ${(ours / node).toFixed(2)}x   target < 400 ms: ${ours < 400 ? 'ok' : 'over'}`);
+console.log(
+  `TUI first frame (tmux, median of ${ROUNDS})   ${ours.toFixed(0)} ms   node -e (same way) ${node.toFixed(0)} ms   ratio ${(ours / node).toFixed(2)}x   target < 400 ms: ${ours < 400 ? 'ok' : 'over'}`,
+);

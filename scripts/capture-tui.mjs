@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+const ESC = String.fromCharCode(27);
+const SGR_SPLIT = new RegExp(`(${ESC}\\[[0-9;]*m)`);
+const SGR = new RegExp(`^${ESC}\\[([0-9;]*)m$`);
 const session = `alts-capture-${process.pid}`;
 const columns = 100;
 const rows = 30;
@@ -24,8 +27,19 @@ async function waitFor(text, timeoutMs = 15_000) {
   throw new Error(`"${text}" never appeared:\n${tmux('capture-pane', '-p', '-t', session)}`);
 }
 
-tmux('new-session', '-d', '-s', session, '-x', String(columns), '-y', String(rows), '-c', root,
-  `ALTS_TUTOR_HOME=${home} TERM=xterm-256color node bin/alts-tutor.js run hello --var PORT=18765; sleep 30`);
+tmux(
+  'new-session',
+  '-d',
+  '-s',
+  session,
+  '-x',
+  String(columns),
+  '-y',
+  String(rows),
+  '-c',
+  root,
+  `ALTS_TUTOR_HOME=${home} TERM=xterm-256color node bin/alts-tutor.js run hello --var PORT=18765; sleep 30`,
+);
 try {
   await waitFor('Hello, alts-tutor');
   for (let press = 0; press < 4; press++) {
@@ -46,14 +60,14 @@ function toSvg(text) {
   const palette = ['#1e1e1e', '#f14c4c', '#23d18b', '#f5f543', '#3b8eea', '#d670d6', '#29b8db', '#e5e5e5'];
   const bright = ['#666666', '#f14c4c', '#23d18b', '#f5f543', '#3b8eea', '#d670d6', '#29b8db', '#ffffff'];
   const cell = { width: 8.4, height: 17 };
-  const escape = (value) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const escapeXml = (value) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const lines = text.replace(/\n$/, '').split('\n');
   const body = lines.map((line, row) => {
     let style = { fill: palette[7], bold: false, dim: false };
     const spans = [];
     let column = 0;
-    for (const part of line.split(/(\x1b\[[0-9;]*m)/)) {
-      const sgr = /^\x1b\[([0-9;]*)m$/.exec(part);
+    for (const part of line.split(SGR_SPLIT)) {
+      const sgr = SGR.exec(part);
       if (sgr) {
         for (const code of (sgr[1] || '0').split(';').map(Number)) {
           if (code === 0) style = { fill: palette[7], bold: false, dim: false };
@@ -70,7 +84,7 @@ function toSvg(text) {
       const x = (column * cell.width).toFixed(1);
       const weight = style.bold ? ' font-weight="bold"' : '';
       const opacity = style.dim ? ' fill-opacity="0.6"' : '';
-      spans.push(`<tspan x="${x}" fill="${style.fill}"${weight}${opacity}>${escape(part)}</tspan>`);
+      spans.push(`<tspan x="${x}" fill="${style.fill}"${weight}${opacity}>${escapeXml(part)}</tspan>`);
       column += [...part].length;
     }
     return `<text y="${((row + 1) * cell.height).toFixed(1)}" xml:space="preserve">${spans.join('')}</text>`;
