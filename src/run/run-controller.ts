@@ -48,8 +48,11 @@ export class RunController {
     return path;
   }
 
+  /** A new value for a variable (the TUI's `e`): in every shell, the session, and masked if secret. */
   async setVariable(name: string, value: string, secret: boolean): Promise<void> {
     await this.options.hosts.setVariables([{ name, value, secret }]);
+    if (secret) this.options.secrets.push(value);
+    this.options.session?.variableSet(name, secret ? undefined : value);
   }
 
   interrupt(): void {

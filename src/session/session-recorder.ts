@@ -25,6 +25,11 @@ export class SessionRecorder {
     });
   }
 
+  /** A variable changed during the run; a secret is recorded by name only. */
+  variableSet(name: string, value: string | undefined): void {
+    this.store.append(this.id, { type: 'variable', name, ...(value !== undefined && { value }) });
+  }
+
   backgroundStarted(step: string, host: string, group: number): void {
     this.store.append(this.id, { type: 'background', job: { step, host, group } });
   }

@@ -54,6 +54,8 @@ export type JournalEntry =
   | { type: 'shell'; host: string; state: string }
   | { type: 'background'; job: SessionBackground }
   | { type: 'background-stopped'; step: string }
+  /** A variable set during the run; without a value it is a secret (its name only is kept). */
+  | { type: 'variable'; name: string; value?: string }
   | { type: 'status'; status: SessionStatus; pid?: number };
 
 /**
@@ -179,6 +181,14 @@ export function applyJournal(session: Session, entries: Array<JournalEntry & { a
         break;
       case 'background':
         result.background = [...result.background.filter((job) => job.step !== entry.job.step), entry.job];
+        break;
+      case 'variable':
+        if (entry.value === undefined) {
+          delete result.variables[entry.name];
+          if (!result.secretNames.includes(entry.name)) result.secretNames.push(entry.name);
+        } else {
+          result.variables[entry.name] = entry.value;
+        }
         break;
       case 'background-stopped':
         result.background = result.background.filter((job) => job.step !== entry.step);

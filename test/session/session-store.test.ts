@@ -84,3 +84,16 @@ describe('SessionStore', () => {
     expect(sessions.ids()).toEqual(['beta-20261123-110000-0003', 'zeta-20261123-120000-0001', 'alpha-20261123-130000-0002']);
   });
 });
+
+describe('variables set during a run', () => {
+  it('keeps a new value, and only the name of a secret', () => {
+    const sessions = store();
+    const id = 'demo-20261123-100000-eeee';
+    sessions.create(session(id));
+    sessions.append(id, { type: 'variable', name: 'ZONE', value: 'europe-west1-b' });
+    sessions.append(id, { type: 'variable', name: 'API_KEY' });
+    const loaded = sessions.load(id);
+    expect(loaded.variables).toEqual({ ZONE: 'europe-west1-b' });
+    expect(loaded.secretNames).toEqual(['TOKEN', 'API_KEY']);
+  });
+});
