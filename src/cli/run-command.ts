@@ -49,9 +49,11 @@ async function withTerminal(
       interactive,
       ...(pretty && { tui: (controller, variables) => runTui(controller, variables, output.flush) }),
       write,
-      ask: (question, secret) => {
+      ask: async (question, secret) => {
         output.flush();
-        return ask(question, secret);
+        if (!pretty) return ask(question, secret);
+        const { askVariable } = await import('../ui/ask-variable.js');
+        return askVariable(question.replace(/:\s*$/, ''), secret);
       },
       confirm: (question) => {
         output.flush();
@@ -77,7 +79,8 @@ async function runTui(
   flush: () => void,
 ): Promise<RunResult> {
   flush();
-  const { renderTui } = await import('../ui/render-tui.js');
+  const [{ renderTui }, { closePrompts }] = await Promise.all([import('../ui/render-tui.js'), import('../ui/ask-variable.js')]);
+  closePrompts();
   const topologyFile = join(controller.plan.projectRoot, 'assets', `${controller.plan.tutorial.id}.txt`);
   const topology = existsSync(topologyFile) ? readFileSync(topologyFile, 'utf8') : undefined;
   await renderTui({ controller, variables, ...(topology !== undefined && { topology }) });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, freePort, makeProject } from './helpers.js';
@@ -33,6 +33,27 @@ describe('the TUI in a real terminal', () => {
     await terminal.waitFor('5/5 passed', 20_000);
     terminal.press('q');
     expect(await terminal.waitFor('EXIT=')).toContain('EXIT=0');
+  });
+
+  it('asks for missing variables in its own look, hides a secret, then runs the step with them', async () => {
+    const { dir, home } = makeProject();
+    const terminal = open(`NO_COLOR=1 ALTS_TUTOR_HOME=${home} env -u CI node ${BIN} run needs-vars`, dir);
+    await terminal.waitFor('── GCP project id');
+    // Typed at once, as a paste would be: nothing may be lost between the questions.
+    terminal.type('proj-9');
+    terminal.type('zone-c');
+    terminal.type('tui-secret-77');
+    await terminal.waitFor('0/1 passed');
+    const screen = await terminal.waitFor('0/1 passed');
+    expect(screen).not.toContain('tui-secret-77');
+    terminal.press('Enter');
+    await terminal.waitFor('1/1 passed');
+    terminal.press('q');
+    expect(await terminal.waitFor('EXIT=')).toContain('EXIT=0');
+    const [session] = readdirSync(join(home, 'sessions'));
+    expect(readFileSync(join(home, 'sessions', session ?? '', 'logs', '001-show.log'), 'utf8')).toBe(
+      'project=proj-9 zone=zone-c token=[SECRET]\n',
+    );
   });
 
   it('shows the diff of a mismatch and writes the actual output as the snapshot on u', async () => {
