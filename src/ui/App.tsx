@@ -117,6 +117,7 @@ export function App({ controller, variables, topology, onExit }: AppProps) {
                 result={result}
                 height={detailHeight}
                 commandLines={Math.max(1, Math.floor(detailHeight / 2))}
+                variables={state.variables}
               />
               {lower}
             </>

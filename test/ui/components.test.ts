@@ -93,6 +93,19 @@ describe('StepDetail', () => {
     expect(text).toContain('$ gcloud compute instances create alts-client --zone=$ZONE --project=${PROJECT_ID}');
   });
 
+  test('under the command, the values of the variables it uses, a secret masked', () => {
+    const step = plannedStep('call', { command: 'curl -H "Authorization: $TOKEN" "https://api/$PROJECT_ID/x"' });
+    const variables = [
+      { name: 'PROJECT_ID', value: 'lab-project', secret: false },
+      { name: 'TOKEN', value: 's3cret', secret: true },
+      { name: 'ZONE', value: 'z', secret: false },
+    ];
+    const text = frame(h(StepDetail, { step, index: 0, total: 1, status: 'pending', variables }));
+    expect(text).toContain('with PROJECT_ID=lab-project · TOKEN=[SECRET]');
+    expect(text).not.toContain('ZONE=');
+    expect(text).not.toContain('s3cret');
+  });
+
   test('a confirm step carries a warning; a result says how it went', () => {
     const step = plannedStep('delete-project', { confirm: true });
     const result = stepResult(step, { status: 'failed', reason: 'exit 1 (expected 0)', logPath: '/tmp/logs/1.log' });

@@ -18,11 +18,14 @@ export interface StepDetailProps {
   height?: number;
   /** Lines of a script shown before "… n more lines". */
   commandLines?: number;
+  /** The run's variables: the values of those the command uses are shown under it. */
+  variables?: ReadonlyArray<{ name: string; value: string; secret: boolean }>;
 }
 
 /** The selected step: what the tutorial says, the exact command (its `$VARS` marked), where it runs. */
-export function StepDetail({ step, index, total, status, result, height, commandLines = 6 }: StepDetailProps) {
+export function StepDetail({ step, index, total, status, result, height, commandLines = 6, variables = [] }: StepDetailProps) {
   const tint = useTint();
+  const used = variables.filter((variable) => new RegExp(`\\$\\{?${variable.name}\\b`).test(step.command));
   const lines = step.command.replace(/\n+$/, '').split('\n');
   const shown = lines.slice(0, commandLines);
   return (
@@ -47,6 +50,11 @@ export function StepDetail({ step, index, total, status, result, height, command
           </Text>
         ))}
         {lines.length > shown.length ? <Text dimColor>{`  … ${lines.length - shown.length} more lines`}</Text> : null}
+        {used.length > 0 ? (
+          <Text wrap="truncate-end" dimColor>
+            {`  with ${used.map((variable) => `${variable.name}=${variable.secret ? '[SECRET]' : variable.value}`).join(' · ')}`}
+          </Text>
+        ) : null}
       </Box>
       {step.confirm ? (
         <Box flexShrink={0}>
