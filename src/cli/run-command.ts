@@ -42,17 +42,21 @@ async function withTerminal(
   const interactive = isInteractive() && !options.ci;
   // The TUI unless a non-pretty reporter was chosen; it needs a terminal (SPEC section 8).
   const pretty = interactive && (options.reporter === undefined || options.reporter === 'pretty');
+  // The Ink code loads while the run is set up (tutorial, session, shells): the first frame comes sooner.
+  const ui = pretty ? loadUi() : undefined;
+  // Awaited later, if the run gets that far; a run that stops before must not leave it unhandled.
+  ui?.catch(() => {});
   try {
     return await body({
       cwd: process.cwd(),
       env: process.env,
       interactive,
-      ...(pretty && { tui: (controller, variables) => runTui(controller, variables, output.flush) }),
+      ...(ui && { tui: (controller, variables) => runTui(ui, controller, variables, output.flush) }),
       write,
       ask: async (question, secret) => {
         output.flush();
         if (!pretty) return ask(question, secret);
-        const { askVariable } = await import('../ui/ask-variable.js');
+        const { askVariable } = await (ui ?? loadUi());
         return askVariable(question.replace(/:\s*$/, ''), secret);
       },
       confirm: (question) => {
@@ -72,14 +76,23 @@ async function withTerminal(
   }
 }
 
-/** Loads the Ink app only now: `list`, `--help` and headless runs never pay for it. */
+/** The Ink code, loaded only for the TUI: `list`, `--help` and headless runs never pay for it. */
+async function loadUi() {
+  const [{ renderTui }, { askVariable, closePrompts }] = await Promise.all([
+    import('../ui/render-tui.js'),
+    import('../ui/ask-variable.js'),
+  ]);
+  return { renderTui, askVariable, closePrompts };
+}
+
 async function runTui(
+  ui: ReturnType<typeof loadUi>,
   controller: RunController,
   variables: Array<{ name: string; value: string; secret: boolean }>,
   flush: () => void,
 ): Promise<RunResult> {
   flush();
-  const [{ renderTui }, { closePrompts }] = await Promise.all([import('../ui/render-tui.js'), import('../ui/ask-variable.js')]);
+  const { renderTui, closePrompts } = await ui;
   closePrompts();
   const topologyFile = join(controller.plan.projectRoot, 'assets', `${controller.plan.tutorial.id}.txt`);
   const topology = existsSync(topologyFile) ? readFileSync(topologyFile, 'utf8') : undefined;
