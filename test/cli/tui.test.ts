@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, freePort, makeProject } from './helpers.js';
+import { BIN, freePort, isAlive, makeProject } from './helpers.js';
 import { Terminal } from './terminal-driver.js';
 
 const terminals: Terminal[] = [];
@@ -54,6 +54,23 @@ describe('the TUI in a real terminal', () => {
     expect(readFileSync(join(home, 'sessions', session ?? '', 'logs', '001-show.log'), 'utf8')).toBe(
       'project=proj-9 zone=zone-c token=[SECRET]\n',
     );
+  });
+
+  it('Ctrl-C stops the running step and its processes, keeps the TUI open, and q then quits', async () => {
+    const { dir, home } = makeProject();
+    const terminal = open(`NO_COLOR=1 ALTS_TUTOR_HOME=${home} env -u CI node ${BIN} run slow`, dir);
+    await terminal.waitFor('0/1 passed');
+    terminal.press('Enter');
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(join(dir, 'child.pid')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const pids = ['sleeper.pid', 'child.pid'].map((file) => Number(readFileSync(join(dir, file), 'utf8')));
+    expect(pids.every(isAlive)).toBe(true);
+    terminal.press('C-c');
+    const screen = await terminal.waitFor('interrupted');
+    expect(screen).toContain('Slow');
+    expect(pids.some(isAlive)).toBe(false);
+    terminal.press('q');
+    expect(await terminal.waitFor('EXIT=')).toMatch(/EXIT=(1|130)/);
   });
 
   it('shows the diff of a mismatch and writes the actual output as the snapshot on u', async () => {
