@@ -1,5 +1,5 @@
 import { Box, type Key, useInput } from 'ink';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { DiffView } from './components/DiffView.js';
 import { Footer, type FooterMode } from './components/Footer.js';
 import { Header } from './components/Header.js';
@@ -15,7 +15,7 @@ import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useTicker } from './hooks/use-ticker.js';
 import type { OutputBuffer } from './output-buffer.js';
 import type { Tint } from './theme.js';
-import { allPassed, passedCount, type TuiAction, type TuiState } from './tui-state.js';
+import { allPassed, passedCount, type TuiAction, type TuiState, tuiReducer } from './tui-state.js';
 
 export interface AppProps {
   controller: StepController;
@@ -59,7 +59,17 @@ export function App({ controller, variables, topology, onExit }: AppProps) {
   const outputLines = paneLines(state, buffer, lowerHeight - 1);
   const maxScroll = diff !== undefined ? diff.split('\n').length : Math.max(0, outputLength(state, buffer) - (lowerHeight - 1));
 
-  useInput((input, key) => handleKey(input, key, state, dispatch, actions, { topology, maxScroll, page: Math.max(1, lowerHeight - 2) }));
+  // Keys can come faster than React renders (a paste, key repeat): each key must see what the
+  // keys before it did, so they read a state advanced by the same pure reducer as they dispatch.
+  const latest = useRef(state);
+  latest.current = state;
+  const dispatchNow = (action: TuiAction) => {
+    latest.current = tuiReducer(latest.current, action);
+    dispatch(action);
+  };
+  useInput((input, key) =>
+    handleKey(input, key, latest.current, dispatchNow, actions, { topology, maxScroll, page: Math.max(1, lowerHeight - 2) }),
+  );
 
   const done = allPassed(state);
   const notice = done && !state.quitting ? `All ${state.steps.length} steps passed. q quits.` : state.notice;

@@ -23,6 +23,9 @@ export async function renderTui(props: RenderTuiProps): Promise<number> {
   let code: number | undefined;
   let instance: Instance | undefined;
   try {
+    // Raw mode before the first frame: a key pressed as soon as it shows is neither echoed by the
+    // terminal nor held back until a newline.
+    if (stdin.isTTY) stdin.setRawMode(true);
     instance = render(
       <ColorContext.Provider value={colorsAllowed(env)}>
         <App

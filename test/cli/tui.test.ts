@@ -9,6 +9,9 @@ afterEach(() => {
   for (const terminal of terminals.splice(0)) terminal.close();
 });
 
+/** A person reads the first frame before pressing a key; so does the test. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+
 function open(command: string, cwd: string): Terminal {
   const terminal = new Terminal(command, cwd);
   terminals.push(terminal);
@@ -26,6 +29,7 @@ describe('the TUI in a real terminal', () => {
     expect(first).toContain('Enter run');
     // Nothing runs before a key is pressed.
     expect(existsSync(join(dir, 'alts-tutor-hello'))).toBe(false);
+    await settle();
     terminal.press('Enter');
     await terminal.waitFor('1/5 passed');
     expect(existsSync(join(dir, 'alts-tutor-hello'))).toBe(true);
@@ -60,6 +64,7 @@ describe('the TUI in a real terminal', () => {
     const { dir, home } = makeProject();
     const terminal = open(`NO_COLOR=1 ALTS_TUTOR_HOME=${home} env -u CI node ${BIN} run slow`, dir);
     await terminal.waitFor('0/1 passed');
+    await settle();
     terminal.press('Enter');
     const deadline = Date.now() + 10_000;
     while (!existsSync(join(dir, 'child.pid')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -80,6 +85,7 @@ describe('the TUI in a real terminal', () => {
     writeFileSync(snapshot, 'goodbye $NAME\n');
     const terminal = open(`NO_COLOR=1 ALTS_TUTOR_HOME=${home} env -u CI node ${BIN} run greet`, dir);
     await terminal.waitFor('Greetings, checked');
+    await settle();
     terminal.press('Enter');
     const diff = await terminal.waitFor('-goodbye $NAME');
     expect(diff).toContain('+hello world');
