@@ -1,16 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { SessionSummary } from '../../src/cli/status-command.js';
 import { freePort, makeProject, portOpen, runCli } from './helpers.js';
 
-interface Summary {
-  id: string;
-  tutorial: string;
-  status: string;
-  passed: number;
-  steps: number;
-  failedStep?: string;
-}
+type Summary = SessionSummary;
 
 function project() {
   const { dir, home } = makeProject('resume');

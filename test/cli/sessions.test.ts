@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SessionSummary } from '../../src/cli/status-command.js';
 import { applyJournal, type JournalEntry, type Session } from '../../src/session/session-store.js';
 import { isAlive, makeProject, runCli, startCli } from './helpers.js';
 
@@ -10,15 +11,7 @@ import { isAlive, makeProject, runCli, startCli } from './helpers.js';
  * the test's own ALTS_TUTOR_HOME in its environment: that is how the tests find what survived.
  */
 
-interface Summary {
-  id: string;
-  tutorial: string;
-  status: string;
-  passed: number;
-  steps: number;
-  failedStep?: string;
-  background: string[];
-}
+type Summary = SessionSummary;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
