@@ -32,6 +32,18 @@ function statFields(pid: number): string[] | undefined {
   }
 }
 
+/** True while a process runs; a zombie (killed, never reaped) does not count. */
+export function processRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const state = statFields(pid)?.[0];
+  return state !== undefined && state !== 'Z';
+}
+
 export function processGroupOf(pid: number): number | undefined {
   const group = statFields(pid)?.[2];
   return group === undefined ? undefined : Number(group);

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processRunning } from './process-groups.js';
 
 /**
  * A private directory for state dumps and FIFOs: tmpfs when there is one, so nothing hits disk.
@@ -21,16 +22,7 @@ export function makeRuntimeDir(): string {
 function removeStaleRuntimeDirs(base: string): void {
   for (const name of readdirSync(base)) {
     const pid = Number(/^alts-tutor-(\d+)-/.exec(name)?.[1]);
-    if (!pid || pid === process.pid || processRuns(pid)) continue;
+    if (!pid || pid === process.pid || processRunning(pid)) continue;
     rmSync(join(base, name), { recursive: true, force: true });
-  }
-}
-
-function processRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

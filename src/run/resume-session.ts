@@ -23,7 +23,7 @@ export async function resumeSession(reference: string | undefined, options: Resu
   const found = findSession(store, reference, (candidate) => candidate.status !== 'passed');
   // The lock comes first: stopping the "orphans" of a session that another live process runs
   // killed that run's background steps, even though this resume was then refused. (executePlan
-  // locks again: the lock is ours, so it takes it over.)
+  // locks again; the lock is already this process's, so that changes nothing.)
   const unlock = lockSession(store.dir(found.id), found.id);
   try {
     // Read again under the lock: the run that held it may have gone on since.

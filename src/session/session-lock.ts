@@ -1,10 +1,13 @@
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { processRunning } from '../execute/process-groups.js';
 
 /**
  * One runner per session: `lock` holds the pid of the process driving it. A lock whose process
- * is gone (killed) is taken over.
+ * is gone (killed) is taken over. Taking a lock this process already holds (resume locks before
+ * it looks at the session, then runs it) changes nothing, and its release leaves the lock to
+ * the outer holder.
  */
 export function lockSession(dir: string, id: string): () => void {
   const file = join(dir, 'lock');
@@ -29,22 +32,12 @@ export function lockSession(dir: string, id: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(file, 'utf8'));
-      if (processExists(owner) && owner !== process.pid) {
+      if (owner === process.pid) return () => {};
+      if (processRunning(owner)) {
         throw new UserError(`session ${id} is being run by process ${owner}`, 'wait for it to end, or stop it (Ctrl-C) first');
       }
       unlinkSync(file);
     }
   }
   throw new UserError(`cannot lock session ${id}`);
-}
-
-function processExists(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
 }

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,12 +12,4 @@ export function stateHome(env: NodeJS.ProcessEnv = process.env): string {
 export function newSessionId(tutorialId: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${tutorialId}-${stamp}-${randomBytes(2).toString('hex')}`;
-}
-
-/** Creates a session's directory and its `logs/`, readable by the owner only. */
-export function createSessionDir(id: string, env: NodeJS.ProcessEnv = process.env): { dir: string; logDir: string } {
-  const dir = join(stateHome(env), 'sessions', id);
-  const logDir = join(dir, 'logs');
-  mkdirSync(logDir, { recursive: true, mode: 0o700 });
-  return { dir, logDir };
 }
