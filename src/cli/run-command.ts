@@ -55,8 +55,8 @@ async function withTerminal(
       write,
       ask: async (question, secret) => {
         output.flush();
-        if (!pretty) return ask(question, secret);
-        const { askVariable } = await (ui ?? loadUi());
+        if (!ui) return ask(question, secret);
+        const { askVariable } = await ui;
         return askVariable(question.replace(/:\s*$/, ''), secret);
       },
       confirm: (question) => {
@@ -73,6 +73,8 @@ async function withTerminal(
     });
   } finally {
     output.flush();
+    // A run that stopped between the variable prompts and the TUI must still give the terminal back.
+    if (ui) (await ui.catch(() => undefined))?.closePrompts();
   }
 }
 

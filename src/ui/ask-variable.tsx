@@ -104,7 +104,10 @@ export function askVariable(text: string, secret: boolean): Promise<string> {
 
 /** Takes the prompt off the screen (before the TUI opens, or at the end). */
 export function closePrompts(): void {
-  mounted?.instance.unmount();
-  mounted?.instance.clear();
+  if (!mounted) return;
+  mounted.instance.unmount();
+  mounted.instance.clear();
   mounted = undefined;
+  // Raw mode was switched on by hand before the first question: switch it off the same way.
+  if (process.stdin.isTTY) process.stdin.setRawMode(false);
 }
