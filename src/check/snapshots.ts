@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { UserError } from '../errors.js';
 
 /** Where a tutorial's snapshots live: `<project>/snapshots/<id>/[<target>/]<step>.txt` (SPEC section 5). */
 export interface SnapshotPlace {
@@ -111,4 +112,14 @@ export function obsoleteSnapshots(
 
 export function removeSnapshot(path: string): void {
   rmSync(path, { recursive: true, force: true });
+}
+
+/** `-u` with `--ci` (or CI set) is a contradiction: CI never writes snapshots (SPEC section 5). */
+export function refuseUpdateUnderCi(update: boolean, ci: boolean): void {
+  if (update && ci) {
+    throw new UserError(
+      '-u writes snapshots, which never happens with --ci or CI set',
+      'run -u where CI is not set, and commit the snapshots',
+    );
+  }
 }

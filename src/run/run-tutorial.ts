@@ -1,3 +1,4 @@
+import { refuseUpdateUnderCi } from '../check/snapshots.js';
 import { EXIT, UserError } from '../errors.js';
 import { findTutorialFile, loadTutorial, projectRootOf } from '../format/catalog.js';
 import type { Tutorial, VariableSpec } from '../format/tutorial.js';
@@ -48,12 +49,7 @@ export async function runTutorial(reference: string, options: RunTutorialOptions
   const file = findTutorialFile(reference, io.cwd);
   const tutorial = loadTutorial(file);
   const optionValues = parseVarOptions(options.vars);
-  if (options.updateSnapshots && options.ci) {
-    throw new UserError(
-      '-u writes snapshots, which never happens with --ci or CI set',
-      'run -u where CI is not set, and commit the snapshots',
-    );
-  }
+  refuseUpdateUnderCi(options.updateSnapshots, options.ci);
   const target = await selectTarget(tutorial, options.target, io.probe);
   const plan = planSteps(tutorial, target, projectRootOf(file), io.cwd, {
     ...(options.from !== undefined && { from: options.from }),

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { obsoleteSnapshots, removeSnapshot } from '../check/snapshots.js';
+import { obsoleteSnapshots, refuseUpdateUnderCi, removeSnapshot } from '../check/snapshots.js';
 import { UserError } from '../errors.js';
 import { displayPath, findTutorialFile, listTutorialFiles, loadTutorial, projectRootOf } from '../format/catalog.js';
 import { planSteps } from '../plan/plan-steps.js';
@@ -43,12 +43,7 @@ export interface TestSummary {
  * tests. A tutorial that cannot run counts as failed; the rest still run.
  */
 export async function testTutorials(options: TestOptions, io: TestIo): Promise<TestSummary> {
-  if (options.updateSnapshots && options.ci) {
-    throw new UserError(
-      '-u writes snapshots, which never happens with --ci or CI set',
-      'run -u where CI is not set, and commit the snapshots',
-    );
-  }
+  refuseUpdateUnderCi(options.updateSnapshots, options.ci);
   const optionValues = parseVarOptions(options.vars);
   const files = selectShard(
     options.tutorials.length > 0 ? options.tutorials.map((reference) => findTutorialFile(reference, io.cwd)) : listTutorialFiles(io.cwd),
