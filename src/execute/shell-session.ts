@@ -14,6 +14,12 @@ export interface ShellOptions {
   host: string;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /**
+   * The command that starts the host's bash, for hosts whose shell is a process of this machine
+   * (a lab host: `ip netns exec NS … bash`). It must end by exec'ing bash, so that the process
+   * started is the shell itself. Default: `bash --noprofile --norc`.
+   */
+  command?: readonly string[];
 }
 
 export interface StepRequest {
@@ -75,7 +81,8 @@ export class ShellSession {
 
   private constructor(readonly options: ShellOptions) {
     this.runtimeDir = makeRuntimeDir();
-    this.child = spawn('bash', ['--noprofile', '--norc'], {
+    const [program = 'bash', ...args] = options.command ?? ['bash', '--noprofile', '--norc'];
+    this.child = spawn(program, args, {
       cwd: options.cwd,
       env: options.env,
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-import { openHost } from '../execute/open-host.js';
+import { type LabHosts, openHost } from '../execute/open-host.js';
 import type { ShellSession } from '../execute/shell-session.js';
 import type { HostSpec } from '../format/tutorial.js';
 
@@ -21,12 +21,13 @@ export class HostPool {
   constructor(
     private readonly cwd: string,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly lab?: LabHosts,
   ) {}
 
   get(name: string, spec: HostSpec): Promise<ShellSession> {
     let session = this.sessions.get(name);
     if (!session) {
-      session = openHost(name, spec, { cwd: this.cwd, env: this.env }).then(async (shell) => {
+      session = openHost(name, spec, { cwd: this.cwd, env: this.env, ...(this.lab && { lab: this.lab }) }).then(async (shell) => {
         this.started.add(shell);
         for (const variable of this.variables) await shell.setVariable(variable.name, variable.value, variable.secret);
         return shell;
