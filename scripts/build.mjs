@@ -2,11 +2,13 @@
 // `npm run build`: bundles the program into dist/ with esbuild. One file per command (split on
 // dynamic imports) instead of hundreds of modules: Node resolves and compiles far less at
 // start-up (Ink alone goes from ~350 ms to ~80 ms). Type checking is `npm run typecheck`.
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
-rmSync(`${root}dist`, { recursive: true, force: true });
+// Built beside dist/ and swapped in, so that a program running from dist/ meanwhile (a test,
+// another build) never sees it half written.
+const staging = `dist.${process.pid}`;
 await build({
   absWorkingDir: root,
   entryPoints: [
@@ -16,7 +18,7 @@ await build({
     'src/check/diff-output.ts',
     'src/check/redact.ts',
   ],
-  outdir: 'dist',
+  outdir: staging,
   outbase: 'src',
   bundle: true,
   splitting: true,
@@ -32,3 +34,11 @@ await build({
   banner: { js: 'import { createRequire as __altsRequire } from "node:module"; const require = __altsRequire(import.meta.url);' },
   logLevel: 'warning',
 });
+const old = `${root}dist.old.${process.pid}`;
+try {
+  renameSync(`${root}dist`, old);
+} catch {
+  // No dist/ yet.
+}
+renameSync(`${root}${staging}`, `${root}dist`);
+rmSync(old, { recursive: true, force: true });
