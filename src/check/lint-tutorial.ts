@@ -70,18 +70,24 @@ export function lintTutorial(tutorial: Tutorial, projectRoot: string): LintProbl
 function disagreements(tutorial: Tutorial, step: Step, projectRoot: string): LintProblem[] {
   if (!step.expected || step.expected.lines.length === 0) return [];
   const expected = step.expected;
-  const targets = ['', ...Object.keys(tutorial.targets)];
-  const paths = new Set(
-    targets.map((target) => snapshotCandidates({ projectRoot, tutorialId: tutorial.id, target }, step.name)[target === '' ? 1 : 0]),
-  );
+  // The shared snapshot, then each target's own, compared with that target's fixed values
+  // (the lab's PROJECT_ID) so a per-target snapshot may show them written out.
+  const candidates = new Map<string, Record<string, string>>();
+  for (const target of ['', ...Object.keys(tutorial.targets)]) {
+    const path = snapshotCandidates({ projectRoot, tutorialId: tutorial.id, target }, step.name)[target === '' ? 1 : 0];
+    if (path !== undefined && !candidates.has(path)) candidates.set(path, tutorial.targets[target]?.variables ?? {});
+  }
   const problems: LintProblem[] = [];
-  for (const path of paths) {
+  for (const [path, variables] of candidates) {
     if (!existsSync(path)) continue;
     const snapshot = readFileSync(path, 'utf8');
-    const options = { mode: step.expect, variables: {} };
-    // Either side may hold the pattern ([TIMESTAMP], [..]) where the other shows a value.
+    const options = { mode: step.expect, variables };
+    // The same text on both sides agrees, whatever it means; otherwise either side may hold
+    // the pattern ([TIMESTAMP], [..]) where the other shows a value.
     const agree =
-      matchOutput(expected.lines, snapshot, options).ok || matchOutput(snapshot.split('\n'), expected.lines.join('\n'), options).ok;
+      snapshot.replace(/\n$/, '') === expected.lines.join('\n') ||
+      matchOutput(expected.lines, snapshot, options).ok ||
+      matchOutput(snapshot.split('\n'), expected.lines.join('\n'), options).ok;
     if (!agree) {
       problems.push({
         file: tutorial.file,
