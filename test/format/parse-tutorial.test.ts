@@ -194,7 +194,10 @@ describe('parseTutorial: script steps', () => {
     ['sudo ip netns add lab', true],
     ['iptables -t mangle -L', true],
     ['ip6tables -F', true],
+    ['./create_iptables.sh', true],
+    ['./clean-router.sh --delete-all', true],
     ['echo deleted', false],
+    ['./undelete', false],
     ['ls -la', false],
   ])('confirm is automatically on for destructive commands: %j -> %s', (command, confirm) => {
     expect(onlyStep(md(`${FENCE}sh`, command, FENCE)).confirm).toBe(confirm);
