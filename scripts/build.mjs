@@ -2,7 +2,7 @@
 // `npm run build`: bundles the program into dist/ with esbuild. One file per command (split on
 // dynamic imports) instead of hundreds of modules: Node resolves and compiles far less at
 // start-up (Ink alone goes from ~350 ms to ~80 ms). Type checking is `npm run typecheck`.
-import { renameSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -13,6 +13,8 @@ await build({
   absWorkingDir: root,
   entryPoints: [
     'src/cli/main.ts',
+    // The lab's ALTS handshaker emulator, run as its own process on the lab's metadata host.
+    'src/lab/handshaker-main.ts',
     // Loaded by bench/check-bench.mjs.
     'src/check/match-output.ts',
     'src/check/diff-output.ts',
@@ -34,6 +36,11 @@ await build({
   banner: { js: 'import { createRequire as __altsRequire } from "node:module"; const require = __altsRequire(import.meta.url);' },
   logLevel: 'warning',
 });
+// The emulator loads its .proto files at run time (src/lab/handshaker/handshaker-server.ts).
+mkdirSync(`${root}${staging}/lab/handshaker`, { recursive: true });
+for (const file of readdirSync(`${root}src/lab/handshaker`).filter((name) => name.endsWith('.proto'))) {
+  copyFileSync(`${root}src/lab/handshaker/${file}`, `${root}${staging}/lab/handshaker/${file}`);
+}
 const old = `${root}dist.old.${process.pid}`;
 try {
   renameSync(`${root}dist`, old);
