@@ -1,7 +1,14 @@
 import { execFile } from 'node:child_process';
+import { labMissing } from '../lab/lab-support.js';
+import type { TargetProbe } from '../plan/select-target.js';
 
-/** What the default target depends on. The lab cannot run yet. */
-export const targetProbe = { gcloudReady, labReady: async () => false };
+/** What the default target depends on, asked of this machine. */
+export const targetProbe: TargetProbe = {
+  gcloudReady,
+  labMissing: async () => labMissing(process.env),
+  // stderr: the run's report on stdout stays the same whichever way the target was chosen.
+  announce: (line) => process.stderr.write(`${line}\n`),
+};
 
 /**
  * Ctrl-C (and SIGTERM, SIGHUP) while steps run: the first stops the running step and lets the

@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { TutorialError } from '../errors.js';
-import type { HostSpec, Target, VariableSpec } from './tutorial.js';
+import { type LabKeys, labTopology, TopologyError } from './lab-topology.js';
+import type { HostSpec, LabTopology, Target, VariableSpec } from './tutorial.js';
 
 export interface FrontMatter {
   title?: string;
@@ -25,7 +26,13 @@ const hostSchema = v.union(
     v.strictObject({ gce: v.pipe(v.string(), v.nonEmpty()) }),
     v.strictObject({ kubectl: v.pipe(v.string(), v.nonEmpty()) }),
     v.strictObject({ ssh: v.pipe(v.string(), v.nonEmpty()) }),
-    v.strictObject({ netns: v.pipe(v.string(), v.regex(/^[\w.-]{1,40}$/, 'a netns name is 1 to 40 letters, digits, ".", "_" or "-"')) }),
+    v.strictObject({
+      // The lab's own namespaces end in `--switch` and `--metadata`: a name cannot start with "-".
+      netns: v.pipe(
+        v.string(),
+        v.regex(/^[A-Za-z0-9][\w.-]{0,39}$/, 'a netns name is 1 to 40 letters, digits, ".", "_" or "-", starting with a letter or digit'),
+      ),
+    }),
   ],
   'a host is "local" or one of { gce: NAME }, { kubectl: "-n NS POD" }, { ssh: USER@HOST }, { netns: NAME }',
 );
@@ -61,6 +68,15 @@ const schema = v.strictObject({
       v.strictObject({
         hosts: v.optional(v.record(v.pipe(v.string(), v.regex(HOST_NAME, 'invalid host name')), hostSchema)),
         variables: v.optional(v.record(v.string(), scalar)),
+        // The lab's wiring (docs/lab.md); labTopology checks what the shapes cannot.
+        networks: v.optional(
+          v.record(
+            v.pipe(v.string(), v.regex(HOST_NAME, 'a network name is letters, digits, ".", "_" or "-"')),
+            v.record(v.string(), v.string()),
+          ),
+        ),
+        routes: v.optional(v.record(v.string(), v.array(v.string()))),
+        metadata: v.optional(v.strictObject({ service_accounts: v.optional(v.record(v.string(), v.pipe(v.string(), v.nonEmpty()))) })),
       }),
     ),
   ),
@@ -99,7 +115,13 @@ export function parseFrontMatter(yamlText: string, file: string, firstLine: numb
     const where = keys.length > 0 ? `${keys.join('.')}: ` : '';
     throw new TutorialError(file, line, `front matter: ${where}${describeIssue(issue)}`);
   }
-  return normalize(result.output);
+  try {
+    return normalize(result.output);
+  } catch (error) {
+    if (!(error instanceof TopologyError)) throw error;
+    const line = keyLine(document, error.keys, lineAt) ?? firstLine;
+    throw new TutorialError(file, line, `front matter: ${error.keys.join('.')}: ${error.message}`);
+  }
 }
 
 /**
@@ -134,7 +156,8 @@ function normalize(data: v.InferOutput<typeof schema>): FrontMatter {
   for (const [name, target] of Object.entries(data.targets ?? {})) {
     const hosts: Record<string, HostSpec> = {};
     for (const [host, spec] of Object.entries(target.hosts ?? {})) hosts[host] = toHostSpec(spec);
-    targets[name] = { name, hosts, variables: { ...target.variables } };
+    const lab = targetTopology(name, hosts, target);
+    targets[name] = { name, hosts, variables: { ...target.variables }, ...(lab && { lab }) };
   }
   const variables: Record<string, VariableSpec> = {};
   for (const [name, spec] of Object.entries(data.variables ?? {})) {
@@ -155,6 +178,16 @@ function normalize(data: v.InferOutput<typeof schema>): FrontMatter {
     targets,
     variables,
   };
+}
+
+/** The target's lab topology; its problems are placed under the target's key. */
+function targetTopology(name: string, hosts: Record<string, HostSpec>, keys: LabKeys): LabTopology | undefined {
+  try {
+    return labTopology(hosts, keys);
+  } catch (error) {
+    if (error instanceof TopologyError) throw new TopologyError(error.message, ['targets', name, ...error.keys]);
+    throw error;
+  }
 }
 
 function toHostSpec(spec: v.InferOutput<typeof hostSchema>): HostSpec {

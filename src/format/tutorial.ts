@@ -19,6 +19,33 @@ export interface Target {
   hosts: Record<string, HostSpec>;
   /** Values the target gives variables (the lab's `PROJECT_ID`), below `--var` and the environment. */
   variables: Record<string, string>;
+  /** The network of a target whose hosts are lab hosts (SPEC section 7); absent otherwise. */
+  lab?: LabTopology;
+}
+
+/** How a lab target's hosts are wired: what the lab sets up before the first step on a lab host. */
+export interface LabTopology {
+  /** The lab hosts in declaration order, each with its `netns:` name. */
+  hosts: Array<{ name: string; namespace: string }>;
+  /** Each network is one Ethernet segment; every host is on at least one. */
+  networks: LabNetwork[];
+  /** Per host, its routes, each as the arguments of `ip route add`. */
+  routes: Record<string, string[][]>;
+  /** A metadata host at 169.254.169.254 that runs the ALTS handshaker emulator. */
+  metadata?: LabMetadata;
+}
+
+export interface LabNetwork {
+  name: string;
+  /** The network's subnet, `192.0.2.0/24`. */
+  subnet: string;
+  /** In declaration order; `address` is `192.0.2.10/24`. */
+  members: Array<{ host: string; address: string }>;
+}
+
+export interface LabMetadata {
+  /** Host name → the service account the handshaker emulator gives that host. */
+  serviceAccounts: Record<string, string>;
 }
 
 export type HostSpec =

@@ -7,8 +7,10 @@ export const LOCAL_TARGET: Target = { name: 'local', hosts: {}, variables: {} };
 export interface TargetProbe {
   /** gcloud has an active account and project. */
   gcloudReady(): Promise<boolean>;
-  /** Network namespaces can be made here (root, or user namespaces). */
-  labReady(): Promise<boolean>;
+  /** What this machine lacks for the local lab, as a sentence; undefined when the lab can run here. */
+  labMissing(): Promise<string | undefined>;
+  /** Tells the person which target was picked for them, when that is not obvious (one line). */
+  announce(line: string): void;
 }
 
 /**
@@ -33,9 +35,15 @@ export async function selectTarget(tutorial: Tutorial, requested: string | undef
   if (!only) return LOCAL_TARGET;
   if (targets.length === 1) return only;
   if (tutorial.targets.gcp && (await probe.gcloudReady())) return tutorial.targets.gcp;
-  if (tutorial.targets.lab && (await probe.labReady())) return tutorial.targets.lab;
-  throw new UserError(
-    `${tutorial.id} needs a target and none is ready here`,
-    `choose one with --target (${names.join(', ')})${tutorial.targets.gcp ? '; for gcp, run `gcloud auth login` and `gcloud config set project PROJECT_ID`' : ''}`,
-  );
+  const labMissing = tutorial.targets.lab && (await probe.labMissing());
+  if (tutorial.targets.lab && !labMissing) {
+    probe.announce(`${tutorial.targets.gcp ? 'No gcloud account' : 'No target chosen'}: running in the local lab (--target lab)`);
+    return tutorial.targets.lab;
+  }
+  const hints = [
+    `choose one with --target (${names.join(', ')})`,
+    ...(tutorial.targets.gcp ? ['for gcp, run `gcloud auth login` and `gcloud config set project PROJECT_ID`'] : []),
+    ...(labMissing ? [`for lab: ${labMissing}`] : []),
+  ];
+  throw new UserError(`${tutorial.id} needs a target and none is ready here`, hints.join('; '));
 }

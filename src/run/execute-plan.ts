@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { OutputChecker } from '../check/output-checker.js';
 import { displayPath } from '../format/catalog.js';
 import type { HostSpec, VariableSpec } from '../format/tutorial.js';
+import { Lab } from '../lab/lab.js';
+import { labPrefix } from '../lab/lab-names.js';
 import type { Plan, PlannedStep } from '../plan/plan-steps.js';
 import { type ResolvedVariable, resolveVariables } from '../plan/resolve-variables.js';
 import { lockSession } from '../session/session-lock.js';
@@ -49,9 +51,14 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   const { tutorial, target } = plan;
   const store = new SessionStore(options.env);
   const sessionId = options.resume?.id ?? newSessionId(tutorial.id);
-  const hosts = new HostPool(plan.workDir, { ...options.env, ALTS_TUTOR_SESSION: sessionId });
+  const env = { ...options.env, ALTS_TUTOR_SESSION: sessionId };
+  // The lab is set up when a step first needs one of its hosts; whether it can be, is known now.
+  const lab = target.lab && new Lab({ topology: target.lab, prefix: labPrefix(options.env), dir: `${store.dir(sessionId)}/lab`, env });
+  lab?.checkSupport();
+  const hosts = new HostPool(plan.workDir, env, lab);
   let unlock: (() => void) | undefined;
   let recorder: SessionRecorder | undefined;
+  let finished = false;
   const controller = new AbortController();
   const detach = options.onInterrupt(
     () => {
@@ -60,9 +67,10 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     },
     () => {
       hosts.killNow();
+      lab?.tearDownNow();
       // The runner exits right after this, before the run can end: without this line the
       // session stayed "running" (with a dead pid) in status. Synchronous, like killNow.
-      if (recorder) store.append(sessionId, { type: 'status', status: 'interrupted' });
+      if (recorder && !finished) store.append(sessionId, { type: 'status', status: 'interrupted' });
     },
   );
   try {
@@ -124,11 +132,17 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
         )
       : await runAllSteps(run, plan, controller.signal);
     recorder.finish(result.status);
+    finished = true;
     return { result, sessionId };
   } finally {
-    detach();
-    await hosts.close();
-    unlock?.();
+    try {
+      await hosts.close();
+      await lab?.tearDown();
+    } finally {
+      // Signals stay handled until the lab is gone: a second Ctrl-C meanwhile still removes it.
+      detach();
+      unlock?.();
+    }
   }
 }
 

@@ -3,6 +3,9 @@ import { EXIT, UserError } from '../errors.js';
 import { groupAlive, signalGroup } from '../execute/process-groups.js';
 import { loadTutorial, projectRootOf } from '../format/catalog.js';
 import type { Tutorial } from '../format/tutorial.js';
+import { describeRemovedLabs, removeDeadLabs } from '../lab/lab-leftovers.js';
+import { labPrefix } from '../lab/lab-names.js';
+import { labMissing } from '../lab/lab-support.js';
 import { type Plan, planSteps } from '../plan/plan-steps.js';
 import { parseVarOptions } from '../plan/resolve-variables.js';
 import { LOCAL_TARGET } from '../plan/select-target.js';
@@ -45,10 +48,21 @@ export async function resumeSession(reference: string | undefined, options: Resu
   }
 }
 
-/** `alts-tutor cleanup [session|id]`: the teardown steps of a session, with its variables. */
+/**
+ * `alts-tutor cleanup [session|id]`: removes what the labs of dead runs left behind, then runs
+ * the teardown steps of a session, with its variables.
+ */
 export async function cleanupSession(reference: string | undefined, options: ResumeOptions, io: RunIo): Promise<number> {
+  const removedLabs = removeLabLeftovers(io);
   const store = new SessionStore(io.env);
-  const found = findSession(store, reference, () => true);
+  let found: Session;
+  try {
+    found = findSession(store, reference, () => true);
+  } catch (error) {
+    // No session to clean up, but lab leftovers were: that was the cleanup asked for.
+    if (removedLabs > 0 && reference === undefined && error instanceof UserError) return EXIT.ok;
+    throw error;
+  }
   // As in resume: lock before stopping orphans, which may belong to a run still going.
   const unlock = lockSession(store.dir(found.id), found.id);
   try {
@@ -63,6 +77,15 @@ export async function cleanupSession(reference: string | undefined, options: Res
   } finally {
     unlock();
   }
+}
+
+/** Lab leftovers of runs that are gone (a crash, a kill), whatever their session: says what went. */
+function removeLabLeftovers(io: RunIo): number {
+  // Without root there is nothing this process could have made, nor could remove.
+  if (labMissing(io.env) !== undefined) return 0;
+  const removed = removeDeadLabs(labPrefix(io.env), io.env);
+  io.write(describeRemovedLabs(removed));
+  return removed.length;
 }
 
 /**

@@ -111,7 +111,7 @@ describe('front matter errors', () => {
       'a netns name with a space',
       ['targets:', '  t:', '    hosts:', '      b: { netns: "a b" }'],
       5,
-      'front matter: targets.t.hosts.b.netns: a netns name is 1 to 40 letters, digits, ".", "_" or "-"',
+      'front matter: targets.t.hosts.b.netns: a netns name is 1 to 40 letters, digits, ".", "_" or "-", starting with a letter or digit',
     ],
     ['an unknown key in a target', ['targets:', '  lab:', '    hostz: {}'], 4, 'front matter: targets.lab.hostz: unknown key'],
     ['a bad target name', ['targets:', '  "bad target": {}'], 3, /^front matter: targets\.bad target: a target name is letters/],
@@ -174,5 +174,180 @@ describe('front matter errors', () => {
   it('unclosed front matter is reported at line 1', () => {
     const error = parseError(md('---', 'title: x', '', '# Heading', '', 'text'));
     expect(error.message).toBe(`${FILE}:1: front matter starts with --- but is never closed`);
+  });
+});
+
+describe('lab topology', () => {
+  const lab = (...lines: string[]) => parseFrontMatter(['targets:', '  lab:', ...lines].join('\n'), FILE, 2).targets.lab?.lab;
+
+  it('reads hosts, networks, routes and metadata', () => {
+    expect(
+      lab(
+        '    hosts: { client: { netns: client }, router: { netns: router }, web: { netns: web-ns } }',
+        '    networks:',
+        '      front: { client: 192.0.2.10/24, router: 192.0.2.1/24 }',
+        '      back: { router: 198.51.100.1/24, web: 198.51.100.10/24 }',
+        '    routes:',
+        '      client: ["default via 192.0.2.1"]',
+        '      web: ["default  via 198.51.100.1", "203.0.113.0/24 via 198.51.100.1"]',
+        '    metadata:',
+        '      service_accounts:',
+        '        client: client@lab-project.iam.gserviceaccount.com',
+      ),
+    ).toEqual({
+      hosts: [
+        { name: 'client', namespace: 'client' },
+        { name: 'router', namespace: 'router' },
+        { name: 'web', namespace: 'web-ns' },
+      ],
+      networks: [
+        {
+          name: 'front',
+          subnet: '192.0.2.0/24',
+          members: [
+            { host: 'client', address: '192.0.2.10/24' },
+            { host: 'router', address: '192.0.2.1/24' },
+          ],
+        },
+        {
+          name: 'back',
+          subnet: '198.51.100.0/24',
+          members: [
+            { host: 'router', address: '198.51.100.1/24' },
+            { host: 'web', address: '198.51.100.10/24' },
+          ],
+        },
+      ],
+      routes: {
+        client: [['default', 'via', '192.0.2.1']],
+        web: [
+          ['default', 'via', '198.51.100.1'],
+          ['203.0.113.0/24', 'via', '198.51.100.1'],
+        ],
+      },
+      metadata: { serviceAccounts: { client: 'client@lab-project.iam.gserviceaccount.com' } },
+    });
+  });
+
+  it('puts every host on one network, 192.0.2.0/24 from .10 up, when none is given', () => {
+    expect(lab('    hosts: { b: { netns: b }, a: { netns: a } }', '    metadata: {}')).toEqual({
+      hosts: [
+        { name: 'b', namespace: 'b' },
+        { name: 'a', namespace: 'a' },
+      ],
+      networks: [
+        {
+          name: 'lab',
+          subnet: '192.0.2.0/24',
+          members: [
+            { host: 'b', address: '192.0.2.10/24' },
+            { host: 'a', address: '192.0.2.11/24' },
+          ],
+        },
+      ],
+      routes: {},
+      metadata: { serviceAccounts: {} },
+    });
+  });
+
+  it('is absent from a target without lab hosts', () => {
+    expect(lab('    hosts: { vm: { gce: vm } }')).toBeUndefined();
+  });
+
+  const host3 = '    hosts: { client: { netns: client }, router: { netns: router }, web: { netns: web } }';
+  const front = '      front: { client: 192.0.2.10/24, router: 192.0.2.1/24 }';
+  it.each([
+    [
+      'a network naming an unknown host',
+      [host3, '    networks:', front, '      back:', '        router: 198.51.100.1/24', '        webb: 198.51.100.10/24'],
+      9,
+      'targets.lab.networks.back.webb: unknown host "webb" (lab hosts: client, router, web)',
+    ],
+    [
+      'an address that is not IPv4',
+      [host3, '    networks:', '      front:', '        client: 192.0.2.300/24'],
+      7,
+      'targets.lab.networks.front.client: "192.0.2.300/24" is not an IPv4 address with a prefix length from /8 to /30, like 192.0.2.10/24',
+    ],
+    [
+      'an address without a prefix length',
+      [host3, '    networks:', '      front:', '        client: 192.0.2.10'],
+      7,
+      /^targets\.lab\.networks\.front\.client: "192\.0\.2\.10" is not an IPv4 address with a prefix length/,
+    ],
+    [
+      "a subnet's own address",
+      [host3, '    networks:', '      front:', '        client: 192.0.2.0/24'],
+      7,
+      'targets.lab.networks.front.client: 192.0.2.0/24 is the network address of its subnet',
+    ],
+    [
+      'an address outside its network',
+      [host3, '    networks:', '      front:', '        client: 192.0.2.10/24', '        router: 192.0.3.1/24'],
+      8,
+      'targets.lab.networks.front.router: 192.0.3.1/24 is not in network front (192.0.2.0/24)',
+    ],
+    [
+      'a duplicate address',
+      [host3, '    networks:', front, '      back:', '        router: 198.51.100.1/24', '      side:', '        web: 198.51.100.1/25'],
+      10,
+      /^targets\.lab\.networks\.side\.web: 198\.51\.100\.1 is already the address of router$/,
+    ],
+    [
+      'overlapping networks',
+      [host3, '    networks:', front, '      back:', '        web: 192.0.2.130/25'],
+      7,
+      'targets.lab.networks.back: network back (192.0.2.128/25) overlaps network front (192.0.2.0/24)',
+    ],
+    ['a host on no network', [host3, '    networks:', front], 5, 'targets.lab.networks: host web is on no network'],
+    [
+      'networks on a target with a host that is not a lab host',
+      ['    hosts: { a: { netns: a }, b: { gce: b } }', '    networks:', '      n: { a: 192.0.2.10/24 }'],
+      5,
+      'targets.lab.networks: only a target whose hosts are all netns hosts has networks (host b is gce)',
+    ],
+    [
+      'metadata on a target with a local host',
+      ['    hosts: { a: local }', '    metadata: {}'],
+      5,
+      'targets.lab.metadata: only a target whose hosts are all netns hosts has metadata (host a is local)',
+    ],
+    ['routes without lab hosts', ['    routes: { a: ["default via 192.0.2.1"] }'], 4, 'targets.lab.routes: routes needs netns hosts'],
+    [
+      'routes of an unknown host',
+      [host3, '    routes:', '      clinet: ["default via 192.0.2.1"]'],
+      6,
+      'targets.lab.routes.clinet: unknown host "clinet" (lab hosts: client, router, web)',
+    ],
+    [
+      'an empty route',
+      [host3, '    routes:', '      client:', '        - "  "'],
+      7,
+      'targets.lab.routes.client.0: a route is the arguments of `ip route add`, like "default via 192.0.2.1"',
+    ],
+    [
+      'a service account of an unknown host',
+      [host3, '    metadata:', '      service_accounts:', '        server: s@p.iam.gserviceaccount.com'],
+      7,
+      'targets.lab.metadata.service_accounts.server: unknown host "server" (lab hosts: client, router, web)',
+    ],
+    ['an unknown key in metadata', [host3, '    metadata: { accounts: {} }'], 5, 'targets.lab.metadata.accounts: unknown key'],
+    [
+      'two hosts in one namespace',
+      ['    hosts:', '      a: { netns: same }', '      b: { netns: same }'],
+      6,
+      'targets.lab.hosts.b: hosts a and b are both netns same',
+    ],
+    [
+      'a netns name starting with "-"',
+      ['    hosts:', '      a: { netns: -switch }'],
+      5,
+      'targets.lab.hosts.a.netns: a netns name is 1 to 40 letters, digits, ".", "_" or "-", starting with a letter or digit',
+    ],
+  ])('%s is an error at its key', (_case, lines, line, problem) => {
+    const error = parseError(md('---', 'targets:', '  lab:', ...lines, '---', '# T'));
+    expect(error.line).toBe(line);
+    if (typeof problem === 'string') expect(error.problem).toBe(`front matter: ${problem}`);
+    else expect(error.problem.replace(/^front matter: /, '')).toMatch(problem);
   });
 });

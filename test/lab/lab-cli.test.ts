@@ -1,0 +1,142 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeProject, runCli, startCli } from '../cli/helpers.js';
+import { namespacesWith, processesInNamespaces, survivors, sweep, traces } from './helpers.js';
+
+const PREFIX = 'atltc-';
+
+/** A gcloud with no account: the default target must then be the lab. */
+function gcloudWithoutAccount(): string {
+  const bin = mkdtempSync(join(tmpdir(), 'atlt-bin-'));
+  writeFileSync(join(bin, 'gcloud'), '#!/bin/sh\necho "ERROR: (gcloud) no active account" >&2\nexit 1\n');
+  chmodSync(join(bin, 'gcloud'), 0o755);
+  return bin;
+}
+
+function project(prefix = PREFIX) {
+  const { dir, home } = makeProject('lab');
+  const env = { ALTS_TUTOR_HOME: home, ALTS_TUTOR_LAB_PREFIX: prefix, PATH: `${gcloudWithoutAccount()}:${process.env.PATH}` };
+  return {
+    dir,
+    cli: (args: string[], extra: NodeJS.ProcessEnv = {}) => runCli(args, { cwd: dir, env: { ...env, ...extra } }),
+    start: (args: string[]) => startCli(args, { cwd: dir, env }),
+    /** Starts the slow tutorial and resolves once its step runs in the lab. */
+    startSlow: async () => {
+      const marker = join(dir, 'started.txt');
+      const run = startCli(['run', 'lab-slow', '--target', 'lab', '--yes'], { cwd: dir, env });
+      await waitFor(() => existsSync(marker));
+      return run;
+    },
+  };
+}
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 25));
+}
+
+afterAll(() => {
+  for (const prefix of [PREFIX, 'atltd-', 'atlte-']) sweep(prefix);
+});
+
+describe('lab tutorials on the command line', () => {
+  it('run for real on lab hosts, and leave no namespace behind', async () => {
+    const { cli } = project();
+    const result = await cli(['run', 'lab-hosts', '--target', 'lab', '--yes']);
+    expect(result.stdout).toContain('passed: 5 passed, 0 failed');
+    expect(result.code).toBe(0);
+    expect(traces(PREFIX)).toEqual([]);
+  });
+
+  it('start the handshaker emulator on the metadata host, log it in the session, and stop it', async () => {
+    const { cli, dir } = project();
+    const result = await cli(['run', 'lab-metadata', '--target', 'lab', '--yes']);
+    expect(result.stdout).toContain('passed: 2 passed, 0 failed');
+    expect(result.code).toBe(0);
+    const [session] = readdirSync(join(dir, '.state', 'sessions'));
+    const log = readFileSync(join(dir, '.state', 'sessions', session ?? '', 'lab', 'handshaker.log'), 'utf8');
+    expect(log).toContain('192.0.2.11 runs as alts-client@lab-project.iam.gserviceaccount.com');
+    expect(log).toContain('listening on 169.254.169.254:8080');
+    expect(log).toContain('stopped (SIGTERM)');
+    expect(traces(PREFIX)).toEqual([]);
+  });
+
+  it('without --target and without a gcloud account, run in the lab and say so in one line', async () => {
+    const { cli } = project();
+    const result = await cli(['run', 'lab-default', '--yes']);
+    expect(result.stderr).toBe('No gcloud account: running in the local lab (--target lab)\n');
+    expect(result.stdout).toContain('target lab');
+    expect(result.code).toBe(0);
+  });
+
+  it('stop at Ctrl-C and leave nothing behind', async () => {
+    const { startSlow } = project();
+    const run = await startSlow();
+    const namespaces = namespacesWith(PREFIX);
+    expect(namespaces.length).toBe(3);
+    const pids = processesInNamespaces(namespaces);
+    run.child.kill('SIGINT');
+    const result = await run.done;
+    expect(result.code).toBe(130);
+    expect(traces(PREFIX)).toEqual([]);
+    expect(await survivors(pids)).toEqual([]);
+  });
+
+  it('quit at a second Ctrl-C and still leave nothing behind', async () => {
+    const { startSlow } = project();
+    const run = await startSlow();
+    const pids = processesInNamespaces(namespacesWith(PREFIX));
+    run.child.kill('SIGINT');
+    // The step ignores SIGTERM: the first press is still waiting for it when the second comes.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    run.child.kill('SIGINT');
+    const result = await run.done;
+    expect(result.code).toBe(130);
+    expect(traces(PREFIX)).toEqual([]);
+    expect(await survivors(pids)).toEqual([]);
+  });
+});
+
+describe('the lab of a run that was killed', () => {
+  it('is removed by cleanup, which says so', async () => {
+    const prefix = 'atltd-';
+    const { startSlow, cli } = project(prefix);
+    const run = await startSlow();
+    const namespaces = namespacesWith(prefix);
+    const pids = processesInNamespaces(namespaces);
+    run.child.kill('SIGKILL');
+    await run.done;
+    expect(namespacesWith(prefix)).toEqual(namespaces);
+    const id = namespaces[0]?.slice(0, prefix.length + 4);
+    const result = await cli(['cleanup', '--yes']);
+    expect(result.stdout).toContain(`removed lab ${id} of a run that is gone: namespaces ${[...namespaces].sort().join(', ')}`);
+    expect(result.code).toBe(0);
+    expect(traces(prefix)).toEqual([]);
+    expect(await survivors(pids)).toEqual([]);
+  });
+
+  it('is removed by the next run, which leaves the lab of a live run alone', async () => {
+    const prefix = 'atlte-';
+    const killed = project(prefix);
+    const first = await killed.startSlow();
+    const left = namespacesWith(prefix);
+    first.child.kill('SIGKILL');
+    await first.done;
+
+    const live = project(prefix);
+    const second = await live.startSlow();
+    const running = namespacesWith(prefix);
+    expect(running).toHaveLength(3);
+    expect(running.filter((ns) => left.includes(ns))).toEqual([]);
+    // cleanup from elsewhere (no session of its own) must not touch the live run's lab.
+    const emptyHome = join(mkdtempSync(join(tmpdir(), 'atlt-home-')), 'state');
+    mkdirSync(emptyHome);
+    const cleanup = await killed.cli(['cleanup', '--yes'], { ALTS_TUTOR_HOME: emptyHome });
+    expect(cleanup.stdout).not.toContain('removed lab');
+    expect(namespacesWith(prefix)).toEqual(running);
+    second.child.kill('SIGINT');
+    expect((await second.done).code).toBe(130);
+    expect(traces(prefix)).toEqual([]);
+  });
+});
