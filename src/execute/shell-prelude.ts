@@ -13,14 +13,14 @@
  * `set -m` gives every job its own process group, so a timeout can kill a step and all it
  * started, and nothing else.
  */
-export function shellPrelude(nonce: string, runtimeDir: string): string {
+export function shellPrelude(nonce: string, place: ShellPlace): string {
   const prefixes = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_'].map((c) => `\${!${c}@}`).join(' ');
   return `
 set -m +o history
 shopt -s expand_aliases
 exec 9</dev/null
 __alts_nonce=${nonce}
-__alts_dir=${quoteShell(runtimeDir)}
+__alts_dir=${place.runtimeDir === undefined ? '$ALTS_TUTOR_SHELL' : quoteShell(place.runtimeDir)}
 declare -A __alts_secret=()
 __alts_mark() { printf '\\036%s %s\\n' "$__alts_nonce" "$*"; }
 
@@ -62,6 +62,9 @@ __alts_dump() {
   } > "$__alts_dir/state" 2>/dev/null
 }
 
+# The state for the runner: left in its file, or printed where a remote runner can read it.
+${place.stateOnStdout ? stateOnStdout : stateInFile}
+
 # A script step: $1 id, $2 directory ('' for the session's). Sets __alts_status; the caller
 # sources the dumped state at top level (so \`declare\` stays global) when the status is expected.
 __alts_script() {
@@ -102,9 +105,25 @@ __alts_background() {
 declare -A __alts_env=()
 for __alts_n in ${prefixes}; do [[ \${!__alts_n@a} == *[aA]* ]] || __alts_env[$__alts_n]=\${!__alts_n}; done
 unset __alts_n
-__alts_mark ready
+__alts_mark ready "$$" "$__alts_dir"
 `;
 }
+
+/** Where a shell keeps its state dumps and FIFOs, and how a captured state reaches the runner. */
+export interface ShellPlace {
+  /** A directory of this machine; undefined: the one the host's supervisor made, in `$ALTS_TUTOR_SHELL`. */
+  runtimeDir?: string;
+  /** A captured state is printed on stdout (the runner cannot read the host's files). */
+  stateOnStdout: boolean;
+}
+
+const stateInFile = '__alts_capture() { __alts_stay=; __alts_dump; }';
+// `read -d ''` reads the whole file (it holds no NUL) and fails at its end, which is expected.
+const stateOnStdout = `__alts_capture() {
+  __alts_stay=; __alts_dump || return
+  IFS= read -r -d '' __alts_body < "$__alts_dir/state"
+  printf '%s' "$__alts_body"; __alts_body=
+}`;
 
 /** Single-quotes a string for bash. Used only for the runner's own paths, never for user values. */
 export function quoteShell(text: string): string {

@@ -1,26 +1,16 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { posix } from 'node:path';
 import { UserError } from '../errors.js';
-import { type BackgroundJob, followBackground } from './background-job.js';
+import type { BackgroundJob } from './background-job.js';
+import type { HostLink, ShellOptions } from './host-link.js';
+import { LocalHostLink } from './local-host-link.js';
 import { MarkerScanner } from './marker-scanner.js';
-import { childProcessGroups, graceTimer, groupAlive, signalGroup, terminateGroups } from './process-groups.js';
-import { makeRuntimeDir } from './runtime-dir.js';
+import { graceTimer } from './process-groups.js';
+import { RemoteHostLink } from './remote-host-link.js';
 import { quoteShell, shellPrelude } from './shell-prelude.js';
 
-export interface ShellOptions {
-  /** Host name, for messages. */
-  host: string;
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  /**
-   * The command that starts the host's bash, for hosts whose shell is a process of this machine
-   * (a lab host: `ip netns exec NS … bash`). It must end by exec'ing bash, so that the process
-   * started is the shell itself. Default: `bash --noprofile --norc`.
-   */
-  command?: readonly string[];
-}
+export type { ShellOptions } from './host-link.js';
 
 export interface StepRequest {
   /** `command`: a transcript line run in the shell itself; `script`: a block run with errexit. */
@@ -61,12 +51,13 @@ const EXIT_DRAIN_MS = 200;
 /**
  * One long-lived bash for a host: every step of the host runs in it, so shell variables,
  * functions and the working directory carry from step to step (see `shellPrelude`).
- * One request runs at a time; background jobs run beside them.
+ * One request runs at a time; background jobs run beside them. Where the bash runs (this
+ * machine, or a host over ssh, gcloud or kubectl) is the business of its `HostLink`.
  */
 export class ShellSession {
   private readonly nonce = randomBytes(8).toString('hex');
   private readonly scanner = new MarkerScanner(this.nonce);
-  private readonly runtimeDir: string;
+  private readonly link: HostLink;
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly background = new Map<number, BackgroundJob>();
   /** Process groups that steps left running with `&`: stopped when the session closes. */
@@ -80,15 +71,8 @@ export class ShellSession {
   private readonly exitPromise: Promise<void>;
 
   private constructor(readonly options: ShellOptions) {
-    this.runtimeDir = makeRuntimeDir();
-    const [program = 'bash', ...args] = options.command ?? ['bash', '--noprofile', '--norc'];
-    this.child = spawn(program, args, {
-      cwd: options.cwd,
-      env: options.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      // Its own session: a Ctrl-C at the terminal reaches the runner, which decides what stops.
-      detached: true,
-    });
+    this.link = options.remote ? new RemoteHostLink(options, options.remote) : new LocalHostLink(options);
+    this.child = this.link.spawnShell();
     this.exitPromise = new Promise((resolve) => {
       this.child.on('close', () => {
         this.exited = true;
@@ -116,21 +100,30 @@ export class ShellSession {
   /** Starts bash for a host and waits until it is ready for steps. */
   static async start(options: ShellOptions): Promise<ShellSession> {
     const session = new ShellSession(options);
+    const { link } = session;
     const failed = new Promise<never>((_, reject) => {
-      session.child.once('error', (error) => reject(new UserError(`cannot start bash for host ${options.host}: ${error.message}`)));
+      session.child.once('error', (spawnError) => reject(link.startFailure({ spawnError, stderrTail: session.stderrTail })));
     });
     const ready = new Promise<void>((resolve, reject) => {
       session.pending = {
         id: 0,
         onOutput: () => {},
         onMarker: (fields) => {
-          if (fields[0] === 'ready') resolve();
+          if (fields[0] !== 'ready') return;
+          link.attach(fields);
+          resolve();
         },
-        done: () => reject(new UserError(`bash for host ${options.host} exited at start: ${session.stderrTail.trim()}`)),
+        done: () => reject(link.startFailure({ stderrTail: session.stderrTail })),
       };
     });
-    session.child.stdin.write(shellPrelude(session.nonce, session.runtimeDir));
-    await Promise.race([ready, failed]);
+    session.child.stdin.write(shellPrelude(session.nonce, link.place));
+    try {
+      await Promise.race([ready, failed]);
+    } catch (error) {
+      await session.exitPromise;
+      link.dispose();
+      throw error;
+    }
     session.pending = undefined;
     return session;
   }
@@ -217,7 +210,7 @@ export class ShellSession {
   /** Starts a background step in its own process group; its output streams to `onOutput`. */
   async startBackground(body: string, cwd: string | undefined, onOutput: (chunk: Buffer) => void): Promise<BackgroundJob> {
     const id = this.nextId++;
-    const fifo = join(this.runtimeDir, `bg-${id}`);
+    const fifo = posix.join(this.link.runtimeDir, `bg-${id}`);
     let group: number | undefined;
     const status = await this.request(
       id,
@@ -235,7 +228,7 @@ export class ShellSession {
     if (status !== 0 || group === undefined) {
       throw new UserError(`cannot start a background step on host ${this.options.host}: ${this.stderrTail.trim()}`);
     }
-    const job = followBackground(group, fifo, this.nonce, onOutput);
+    const job = this.link.followBackground(group, fifo, this.nonce, onOutput);
     this.background.set(group, job);
     return job;
   }
@@ -246,14 +239,15 @@ export class ShellSession {
    */
   async captureState(): Promise<string | undefined> {
     const id = this.nextId++;
-    const status = await this.request(id, '', readBody(`__alts_stay=; __alts_dump; __alts_mark end ${id} $?`), {
-      onOutput: () => {},
+    const printed: Buffer[] = [];
+    const status = await this.request(id, '', readBody(`__alts_capture; __alts_mark end ${id} $?`), {
+      onOutput: (chunk) => printed.push(chunk),
       onMarker: () => {},
       timeoutMs: 10_000,
       onTimeout: () => {},
     });
     if (status !== 0) return undefined;
-    return readFileSync(join(this.runtimeDir, 'state'), 'utf8');
+    return this.link.readState(printed);
   }
 
   /** Recreates a state `captureState` returned (at top level, so `declare` stays global). */
@@ -269,25 +263,20 @@ export class ShellSession {
 
   /** SIGKILL to every process group this shell started and to the shell: no waiting. */
   killNow(): void {
-    const shellPid = this.child.pid ?? 0;
-    const groups = new Set([...this.background.keys(), ...this.leftovers, ...(this.exited ? [] : childProcessGroups(shellPid))]);
-    for (const group of groups) signalGroup(group, 'SIGKILL');
-    if (!this.exited) signalGroup(shellPid, 'SIGKILL');
+    this.link.killNow([...this.background.keys(), ...this.leftovers], this.exited);
   }
 
   /** Stops background jobs and anything steps left running, then ends the shell. */
   async close(): Promise<void> {
     await Promise.all([...this.background.values()].map((job) => job.stop()));
-    // Jobs steps left running outlive a shell that exited (a step ran `exit`): stop them too.
-    const groups = new Set([...this.leftovers, ...(this.exited ? [] : childProcessGroups(this.child.pid ?? 0))]);
-    await terminateGroups(groups, KILL_GRACE_MS);
+    await this.link.stopLeftovers(this.leftovers, this.exited, KILL_GRACE_MS);
     if (!this.exited) {
       this.child.stdin.end();
-      const ended = await Promise.race([this.exitPromise.then(() => true), graceTimer(KILL_GRACE_MS).then(() => false)]);
-      if (!ended) signalGroup(this.child.pid ?? 0, 'SIGKILL');
+      const ended = await Promise.race([this.exitPromise.then(() => true), graceTimer(this.link.closeGraceMs).then(() => false)]);
+      if (!ended) this.link.killShell();
       await this.exitPromise;
     }
-    rmSync(this.runtimeDir, { recursive: true, force: true });
+    this.link.dispose();
   }
 
   private request(
@@ -342,15 +331,12 @@ export class ShellSession {
    * it is killed after a grace period and the step reports a lost shell.
    */
   private killCurrentStep(scriptGroup: number | undefined): void {
-    const shellPid = this.child.pid ?? 0;
-    const groups = childProcessGroups(shellPid);
-    if (scriptGroup !== undefined) groups.add(scriptGroup);
-    for (const group of [...this.background.keys(), ...this.leftovers]) groups.delete(group);
+    const spared = new Set([...this.background.keys(), ...this.leftovers]);
     const pending = this.pending;
-    void terminateGroups(groups, KILL_GRACE_MS).then(() => {
+    void this.link.stopStep(scriptGroup, spared, KILL_GRACE_MS).then(() => {
       if (this.pending !== pending || this.exited) return;
       const timer = setTimeout(() => {
-        if (this.pending === pending && !this.exited) signalGroup(shellPid, 'SIGKILL');
+        if (this.pending === pending && !this.exited) this.link.killShell();
       }, KILL_GRACE_MS);
       timer.unref();
     });
@@ -358,7 +344,7 @@ export class ShellSession {
 
   /** Remembers jobs a step started with `&`, so that closing the session stops them. */
   private noteLeftoverJob(scriptGroup: number | undefined, jobMarker: string): void {
-    if (scriptGroup !== undefined && groupAlive(scriptGroup)) this.leftovers.add(scriptGroup);
+    if (scriptGroup !== undefined && this.link.keepsLeftover(scriptGroup)) this.leftovers.add(scriptGroup);
     if (jobMarker !== '' && jobMarker !== this.lastJob) {
       this.lastJob = jobMarker;
       this.leftovers.add(Number(jobMarker));

@@ -1,0 +1,80 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { type BackgroundJob, fifoOutput, followBackground } from './background-job.js';
+import type { HostLink, ShellOptions } from './host-link.js';
+import { childProcessGroups, groupAlive, signalGroup, terminateGroups } from './process-groups.js';
+import { makeRuntimeDir } from './runtime-dir.js';
+
+/** How long a closed shell may take to exit. */
+const CLOSE_GRACE_MS = 2000;
+
+/** A shell that is a process of this machine (a local host, or a lab host through `command`). */
+export class LocalHostLink implements HostLink {
+  readonly runtimeDir = makeRuntimeDir();
+  readonly place = { runtimeDir: this.runtimeDir, stateOnStdout: false };
+  readonly closeGraceMs = CLOSE_GRACE_MS;
+  private shellPid = 0;
+
+  constructor(private readonly options: ShellOptions) {}
+
+  spawnShell(): ChildProcessWithoutNullStreams {
+    const [program = 'bash', ...args] = this.options.command ?? ['bash', '--noprofile', '--norc'];
+    const child = spawn(program, args, {
+      cwd: this.options.cwd,
+      env: this.options.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own session: a Ctrl-C at the terminal reaches the runner, which decides what stops.
+      detached: true,
+    });
+    this.shellPid = child.pid ?? 0;
+    return child;
+  }
+
+  attach(): void {}
+
+  readState(): string {
+    return readFileSync(join(this.runtimeDir, 'state'), 'utf8');
+  }
+
+  startFailure({ spawnError, stderrTail }: { spawnError?: Error; stderrTail: string }): Error {
+    if (spawnError) return new UserError(`cannot start bash for host ${this.options.host}: ${spawnError.message}`);
+    return new UserError(`bash for host ${this.options.host} exited at start: ${stderrTail.trim()}`);
+  }
+
+  async stopStep(scriptGroup: number | undefined, spared: ReadonlySet<number>, graceMs: number): Promise<void> {
+    const groups = childProcessGroups(this.shellPid);
+    if (scriptGroup !== undefined) groups.add(scriptGroup);
+    for (const group of spared) groups.delete(group);
+    await terminateGroups(groups, graceMs);
+  }
+
+  keepsLeftover(group: number): boolean {
+    return groupAlive(group);
+  }
+
+  killShell(): void {
+    signalGroup(this.shellPid, 'SIGKILL');
+  }
+
+  followBackground(group: number, fifo: string, nonce: string, onOutput: (chunk: Buffer) => void): BackgroundJob {
+    return followBackground(group, fifoOutput(group, fifo), nonce, onOutput);
+  }
+
+  async stopLeftovers(leftovers: ReadonlySet<number>, shellExited: boolean, graceMs: number): Promise<void> {
+    // Jobs steps left running outlive a shell that exited (a step ran `exit`): stop them too.
+    const groups = new Set([...leftovers, ...(shellExited ? [] : childProcessGroups(this.shellPid))]);
+    await terminateGroups(groups, graceMs);
+  }
+
+  killNow(groups: Iterable<number>, shellExited: boolean): void {
+    const all = new Set([...groups, ...(shellExited ? [] : childProcessGroups(this.shellPid))]);
+    for (const group of all) signalGroup(group, 'SIGKILL');
+    if (!shellExited) signalGroup(this.shellPid, 'SIGKILL');
+  }
+
+  dispose(): void {
+    rmSync(this.runtimeDir, { recursive: true, force: true });
+  }
+}

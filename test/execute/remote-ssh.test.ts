@@ -1,0 +1,252 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.js';
+import { openHost } from '../../src/execute/open-host.js';
+import type { ShellSession } from '../../src/execute/shell-session.js';
+import { type SshServer, startSshServer } from '../support/ssh-server.js';
+import { isAlive, readPid, runStep, taggedProcesses, waitFor } from './helpers.js';
+
+/**
+ * `ssh:` hosts, for real: an OpenSSH server in a network namespace of its own. The namespace
+ * shares this machine's file system and process table, so a test can read what remote steps
+ * wrote and see their processes; `ip netns pids` tells which processes run "there".
+ */
+
+let server: SshServer;
+const dirs: string[] = [];
+const opened: { shell: ShellSession; tag: string }[] = [];
+
+beforeAll(async () => {
+  server = await startSshServer();
+});
+
+afterEach(async () => {
+  const shells = opened.splice(0);
+  await Promise.all(shells.map(({ shell }) => shell.close()));
+  // Nothing stays: no ssh of this machine (they carry the shell's tag), nothing in the namespace.
+  expect(shells.flatMap(({ tag }) => taggedProcesses(tag))).toEqual([]);
+  expect(await waitFor(() => server.processesInside().length === 0, 10_000)).toBe(true);
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+function scratchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'atssh-work-'));
+  dirs.push(dir);
+  return realpathSync(dir);
+}
+
+async function openSsh(destination = `root@${server.address}`): Promise<ShellSession> {
+  const tag = randomBytes(6).toString('hex');
+  const env = { ...process.env, ALTS_TUTOR_SSH_CONFIG: server.clientConfig, ALTS_TEST_TAG: tag, ALTS_TUTOR_SESSION: `remote-test-${tag}` };
+  const shell = await openHost('vm', { kind: 'ssh', destination }, { cwd: tmpdir(), env });
+  opened.push({ shell, tag });
+  return shell;
+}
+
+/** Remote processes whose command line matches. */
+function inside(pattern: RegExp): number[] {
+  return server
+    .processesInside()
+    .filter((process) => pattern.test(process.command))
+    .map((process) => process.pid);
+}
+
+/** The network namespace of a process, as `readlink /proc/PID/ns/net` shows it. */
+const netnsOf = (pid: number) => readlinkSync(`/proc/${pid}/ns/net`);
+
+describe('ssh hosts', () => {
+  it('run every step of a multi-step run over exactly one connection, with state carried', async () => {
+    const dir = scratchDir();
+    const before = server.acceptedConnections();
+    const shell = await openSsh();
+
+    const where = await runStep(shell, 'command', 'readlink /proc/self/ns/net; echo "$ALTS_TUTOR_SESSION"');
+    const [remoteNet, session] = where.output.trim().split('\n');
+    expect(remoteNet).toBe(server.netns);
+    expect(remoteNet).not.toBe(netnsOf(process.pid));
+    expect(session).toMatch(/^remote-test-/);
+
+    await shell.setVariable('GREETING', 'hello $(not run) there', false);
+    expect((await runStep(shell, 'command', 'COUNT=1; export EXPORTED=yes')).outcome.exitCode).toBe(0);
+    const script = await runStep(shell, 'script', `count_up() {\n  COUNT=$((COUNT + 1))\n}\ncount_up\ncd ${dir}`);
+    expect(script.outcome.exitCode).toBe(0);
+    const carried = await runStep(shell, 'command', 'count_up; echo "$GREETING|$COUNT|$(pwd)|$(bash -c \'echo $EXPORTED\')"');
+    expect(carried.output).toBe(`hello $(not run) there|3|${dir}|yes\n`);
+
+    const elsewhere = await runStep(shell, 'script', 'pwd', { cwd: '/tmp' });
+    expect(elsewhere.output).toBe('/tmp\n');
+    expect((await runStep(shell, 'command', 'pwd')).output).toBe(`${dir}\n`);
+
+    // A timeout, a background step and a state capture each need the host beside the shell.
+    const timedOut = await runStep(shell, 'script', 'sleep 311', { timeoutMs: 500 });
+    expect(timedOut.outcome.timedOut).toBe(true);
+    let output = '';
+    const job = await shell.startBackground('echo job-says-hi', undefined, (chunk) => {
+      output += chunk.toString();
+    });
+    expect(await job.ended).toBe(0);
+    expect(output).toBe('job-says-hi\n');
+    expect(await shell.captureState()).toContain('COUNT="3"');
+
+    expect(server.acceptedConnections() - before).toBe(1);
+  });
+
+  it('report the line of a failing script, and keep the shell as it was', async () => {
+    const shell = await openSsh();
+    await runStep(shell, 'command', 'KEPT=before');
+    const failed = await runStep(shell, 'script', 'echo one\nKEPT=after\nls /no/such/dir\necho never');
+    expect(failed.outcome.exitCode).not.toBe(0);
+    expect(failed.outcome.errorLine).toBe(3);
+    expect(failed.output).toContain('one\n');
+    expect(failed.output).not.toContain('never');
+    expect((await runStep(shell, 'command', 'echo "$KEPT"')).output).toBe('before\n');
+  });
+
+  it('kill a step that times out, with its children, on the host, and keep the shell', async () => {
+    const dir = scratchDir();
+    const shell = await openSsh();
+    await runStep(shell, 'command', 'KEPT=before');
+    const body = `sleep 312 & echo $! > ${dir}/job.pid\nbash -c 'echo $$ > ${dir}/child.pid; exec sleep 313'`;
+    const step = runStep(shell, 'script', body, { timeoutMs: 1500 });
+    expect(await waitFor(() => existsSync(join(dir, 'job.pid')) && existsSync(join(dir, 'child.pid')), 10_000)).toBe(true);
+    const pids = [readPid(join(dir, 'job.pid')), readPid(join(dir, 'child.pid'))];
+    expect(pids.map(netnsOf)).toEqual([server.netns, server.netns]);
+    const { outcome } = await step;
+    expect(outcome).toMatchObject({ timedOut: true, shellLost: false });
+    expect(await waitFor(() => pids.every((pid) => !isAlive(pid)))).toBe(true);
+    expect(inside(/sleep 31[23]/)).toEqual([]);
+    expect((await runStep(shell, 'command', 'echo "$KEPT"')).output).toBe('before\n');
+  });
+
+  it('stop a command waiting on $(…) without losing the shell', async () => {
+    const shell = await openSsh();
+    await runStep(shell, 'command', 'KEPT=before');
+    const { outcome } = await runStep(shell, 'command', 'VALUE=$(sleep 314)', { timeoutMs: 500 });
+    expect(outcome).toMatchObject({ timedOut: true, shellLost: false });
+    expect(inside(/sleep 314/)).toEqual([]);
+    expect((await runStep(shell, 'command', 'echo "$KEPT"')).output).toBe('before\n');
+  });
+
+  it('interrupt the running step', async () => {
+    const dir = scratchDir();
+    const shell = await openSsh();
+    const step = runStep(shell, 'script', `sleep 315 & echo $! > ${dir}/s.pid; wait`);
+    expect(await waitFor(() => existsSync(join(dir, 's.pid')), 10_000)).toBe(true);
+    shell.interrupt();
+    const { outcome } = await step;
+    expect(outcome.interrupted).toBe(true);
+    expect(await waitFor(() => inside(/sleep 315/).length === 0)).toBe(true);
+    expect((await runStep(shell, 'command', 'echo ok')).output).toBe('ok\n');
+  });
+
+  it('stream a background step while later steps run, and stop it at close', async () => {
+    const dir = scratchDir();
+    const shell = await openSsh();
+    let output = '';
+    const first = await shell.startBackground(
+      `echo started; while [ ! -e ${dir}/go ]; do sleep 0.05; done; echo done; exit 4`,
+      undefined,
+      (chunk) => {
+        output += chunk.toString();
+      },
+    );
+    expect(await waitFor(() => output === 'started\n', 10_000)).toBe(true);
+    expect((await runStep(shell, 'command', `touch ${dir}/go; echo foreground`)).output).toBe('foreground\n');
+    expect(await first.ended).toBe(4);
+    expect(output).toBe('started\ndone\n');
+
+    let longOutput = '';
+    const longRunning = await shell.startBackground('echo up; exec sleep 316', undefined, (chunk) => {
+      longOutput += chunk.toString();
+    });
+    expect(await waitFor(() => longOutput === 'up\n', 10_000)).toBe(true);
+    expect(inside(/sleep 316/)).toHaveLength(1);
+    const [entry] = opened.splice(opened.length - 1);
+    await shell.close();
+    expect(await longRunning.ended).toBeUndefined();
+    expect(inside(/sleep 316/)).toEqual([]);
+    expect(taggedProcesses(entry?.tag ?? '')).toEqual([]);
+  });
+
+  it('stop a background step on request, even one that never opened its output', async () => {
+    const shell = await openSsh();
+    let output = '';
+    const job = await shell.startBackground('exec sleep 317', undefined, (chunk) => {
+      output += chunk.toString();
+    });
+    expect(await waitFor(() => inside(/sleep 317/).length === 1, 10_000)).toBe(true);
+    await job.stop();
+    expect(await job.ended).toBeUndefined();
+    expect(inside(/sleep 317/)).toEqual([]);
+    expect(output).toBe('');
+  });
+
+  it('capture the state on one connection and restore it on another', async () => {
+    const dir = scratchDir();
+    const first = await openSsh();
+    await first.setVariable('TOKEN', 'a-s3cret-value', true);
+    await runStep(first, 'script', `LIST=(one "two words")\ngreet() { echo "hi $1"; }\ncd ${dir}\nCOPY="$TOKEN"`);
+    const state = await first.captureState();
+    expect(state).toBeDefined();
+    expect(state).not.toContain('a-s3cret-value');
+    expect(state).not.toContain('ALTS_TUTOR_SHELL');
+    const second = await openSsh();
+    await second.restoreState(state ?? '');
+    const { output } = await runStep(second, 'command', 'greet "${LIST[1]}"; pwd; echo "${COPY-unset}"');
+    expect(output).toBe(`hi two words\n${dir}\nunset\n`);
+  });
+
+  it('lose the shell when a step runs exit, and stop what it left running', async () => {
+    const shell = await openSsh();
+    await runStep(shell, 'command', 'sleep 318 &');
+    expect(inside(/sleep 318/)).toHaveLength(1);
+    const { outcome } = await runStep(shell, 'command', 'exit 3');
+    expect(outcome.shellLost).toBe(true);
+    expect(shell.alive).toBe(false);
+    expect(await waitFor(() => inside(/sleep 318/).length === 0, 10_000)).toBe(true);
+  });
+
+  it('leave nothing running on the host when the runner kills everything at once', async () => {
+    const shell = await openSsh();
+    const privateDir = (await runStep(shell, 'command', 'echo "$__alts_dir"')).output.trim();
+    expect(existsSync(privateDir)).toBe(true);
+    await shell.startBackground('exec sleep 319', undefined, () => {});
+    const step = runStep(shell, 'script', 'sleep 320');
+    expect(await waitFor(() => inside(/sleep 3(19|20)/).length === 2, 10_000)).toBe(true);
+    shell.killNow();
+    const { outcome } = await step;
+    expect(outcome.shellLost).toBe(true);
+    expect(await waitFor(() => server.processesInside().length === 0, 10_000)).toBe(true);
+    expect(await waitFor(() => !existsSync(privateDir), 10_000)).toBe(true);
+  });
+
+  it('say which host and command failed, with ssh’s own message', async () => {
+    const failure = openSsh(`nosuchuser@${server.address}`);
+    await expect(failure).rejects.toThrow(UserError);
+    await expect(failure).rejects.toThrow(/host vm .*`ssh -F \S+ -T .*nosuchuser@[\d.]+ '<shell>'`: .*Permission denied/s);
+  });
+
+  it('refuse a destination that would be an ssh option', async () => {
+    await expect(openSsh('-oProxyCommand=touch /tmp/atssh-pwned')).rejects.toThrow(/not an ssh destination/);
+    expect(existsSync('/tmp/atssh-pwned')).toBe(false);
+  });
+
+  it('keep the private directory on the host private, and remove it at close', async () => {
+    const shell = await openSsh();
+    const { output } = await runStep(shell, 'command', 'echo "$__alts_dir"; stat -c %a "$__alts_dir"');
+    const [dir, mode] = output.trim().split('\n');
+    expect(mode).toBe('700');
+    expect(existsSync(dir ?? '/')).toBe(true);
+    const [entry] = opened.splice(opened.length - 1);
+    await shell.close();
+    expect(existsSync(dir ?? '/')).toBe(false);
+    expect(taggedProcesses(entry?.tag ?? '')).toEqual([]);
+  });
+});
