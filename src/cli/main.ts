@@ -85,7 +85,7 @@ function program(): Command {
     });
   for (const [name, description] of [
     ['resume', 'continue the latest unfinished session (or the one named) at its first step that did not pass'],
-    ['cleanup', "run a session's teardown steps with its variables"],
+    ['cleanup', "remove what dead runs left of their labs, and run a session's teardown steps with its variables"],
   ] as const) {
     cli
       .command(name)
@@ -123,6 +123,21 @@ function program(): Command {
     .action(async (tutorials: string[]) => {
       const { lintCommand } = await import('./lint-command.js');
       process.exitCode = lintCommand(tutorials, process.cwd());
+    });
+
+  cli
+    .command('import')
+    .description('turn a plain tutorial document into a draft tutorial (tutorials/<id>.md) and its snapshots')
+    .argument('<document>', 'a Markdown or plain-text document (.md, .txt, a scraped page)')
+    .option('--id <id>', 'tutorial id (default: the document name as a slug)')
+    .option('--force', 'overwrite an existing tutorial of that id (and its snapshots)')
+    .action(async (document: string, options: { id?: string; force?: boolean }) => {
+      const { importCommand } = await import('./import-command.js');
+      process.exitCode = importCommand(document, {
+        force: Boolean(options.force),
+        cwd: process.cwd(),
+        ...(options.id !== undefined && { id: options.id }),
+      });
     });
   return cli;
 }
