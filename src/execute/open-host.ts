@@ -1,3 +1,4 @@
+import { UserError } from '../errors.js';
 import type { HostSpec } from '../format/tutorial.js';
 import { gceTransport, resolveGcePlace } from './gce-transport.js';
 import { kubectlTransport } from './kubectl-transport.js';
@@ -20,8 +21,9 @@ export interface HostContext {
 }
 
 /** Starts the persistent shell of a host. */
-export async function openHost(name: string, spec: HostSpec, context: HostContext): Promise<ShellSession> {
+export async function openHost(name: string, written: HostSpec, context: HostContext): Promise<ShellSession> {
   const base = { host: name, cwd: context.cwd, env: context.env };
+  const spec = expandHostSpec(name, written, context.variables ?? {});
   switch (spec.kind) {
     case 'local':
       return ShellSession.start(base);
@@ -38,5 +40,30 @@ export async function openHost(name: string, spec: HostSpec, context: HostContex
     }
     case 'kubectl':
       return ShellSession.start({ ...base, remote: kubectlTransport(name, spec.selector) });
+  }
+}
+
+/**
+ * A host's address may name the run's variables (`ssh: "$ROUTER_SSH"`): they are replaced here,
+ * as data for an argument list, never as shell text.
+ */
+export function expandHostSpec(name: string, spec: HostSpec, variables: Readonly<Record<string, string>>): HostSpec {
+  const expand = (value: string) =>
+    value.replace(/\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g, (_, braced: string | undefined, bare: string | undefined) => {
+      const variable = (braced ?? bare) as string;
+      const found = variables[variable];
+      if (found === undefined)
+        throw new UserError(`host ${name} needs $${variable}, which has no value`, `give it with --var ${variable}=…`);
+      return found;
+    });
+  switch (spec.kind) {
+    case 'ssh':
+      return { kind: 'ssh', destination: expand(spec.destination) };
+    case 'gce':
+      return { kind: 'gce', instance: expand(spec.instance) };
+    case 'kubectl':
+      return { kind: 'kubectl', selector: expand(spec.selector) };
+    default:
+      return spec;
   }
 }

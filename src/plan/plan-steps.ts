@@ -7,7 +7,7 @@ import type { HostSpec, Step, Target, Tutorial } from '../format/tutorial.js';
 export interface PlannedStep extends Step {
   hostSpec: HostSpec;
   timeoutMs: number;
-  /** Absolute directory for this step, when it has `cwd`. */
+  /** Directory for this step, when it has `cwd`: absolute, or relative to a remote host's login directory. */
   cwdPath?: string;
 }
 
@@ -77,6 +77,15 @@ function planStep(step: Step, tutorial: Tutorial, target: Target, workDir: strin
     ...step,
     hostSpec,
     timeoutMs,
-    ...(step.cwd !== undefined && { cwdPath: isAbsolute(step.cwd) ? step.cwd : resolve(workDir, step.cwd) }),
+    ...(step.cwd !== undefined && { cwdPath: stepDirectory(step.cwd, hostSpec, workDir) }),
   };
+}
+
+/**
+ * A step's `cwd`: under the tutorial's directory on this machine and on lab hosts (which share
+ * its files); as written on a remote host, where a relative one starts at the login directory.
+ */
+function stepDirectory(cwd: string, host: HostSpec, workDir: string): string {
+  const sharesFiles = host.kind === 'local' || host.kind === 'netns';
+  return !sharesFiles || isAbsolute(cwd) ? cwd : resolve(workDir, cwd);
 }

@@ -27,7 +27,14 @@ export class HostPool {
   get(name: string, spec: HostSpec): Promise<ShellSession> {
     let session = this.sessions.get(name);
     if (!session) {
-      session = openHost(name, spec, { cwd: this.cwd, env: this.env, ...(this.lab && { lab: this.lab }) }).then(async (shell) => {
+      session = openHost(name, spec, {
+        cwd: this.cwd,
+        env: this.env,
+        variables: Object.fromEntries(
+          this.variables.filter((variable) => !variable.secret).map((variable) => [variable.name, variable.value]),
+        ),
+        ...(this.lab && { lab: this.lab }),
+      }).then(async (shell) => {
         this.started.add(shell);
         for (const variable of this.variables) await shell.setVariable(variable.name, variable.value, variable.secret);
         return shell;

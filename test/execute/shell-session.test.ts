@@ -209,7 +209,8 @@ describe('command steps', () => {
     await runStep(shell, 'script', 'sleep 60 & echo $! > b.pid');
     const pids = [readPid(join(dir, 'a.pid')), readPid(join(dir, 'b.pid'))];
     expect(pids.every(isAlive)).toBe(true);
-    expect(taggedProcesses(scratch.tagOf(shell))).toEqual(expect.arrayContaining(pids));
+    // A process just forked may not show its environment in /proc yet: wait for it.
+    expect(await waitFor(() => pids.every((pid) => taggedProcesses(scratch.tagOf(shell)).includes(pid)))).toBe(true);
     await shell.close();
     expect(taggedProcesses(scratch.tagOf(shell))).toEqual([]);
     expect(await waitFor(() => pids.every((pid) => !isAlive(pid)))).toBe(true);
