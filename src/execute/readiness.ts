@@ -14,7 +14,14 @@ export interface ReadinessWatch {
   ended: Promise<number | undefined>;
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * Checks a port or URL from the host the step runs on. Without it they are checked from this
+   * machine, which cannot see into a lab namespace or a remote VM.
+   */
+  probe?: (readiness: NetworkReadiness) => Promise<boolean>;
 }
+
+export type NetworkReadiness = Extract<ConcreteReadiness, { kind: 'port' | 'http' }>;
 
 const POLL_MS = 50;
 
@@ -46,10 +53,31 @@ async function isReady(readiness: ConcreteReadiness | undefined, watch: Readines
     case 'output':
       return readiness.pattern.test(watch.output());
     case 'port':
+      if (watch.probe) return watch.probe(readiness);
       return (await portOpen(readiness.port, '127.0.0.1')) || portOpen(readiness.port, '::1');
     case 'http':
-      return httpOk(readiness.url);
+      return watch.probe ? watch.probe(readiness) : httpOk(readiness.url);
   }
+}
+
+/**
+ * A probe run by the host's own shell: bash's /dev/tcp for a port, curl for a URL (given to the
+ * shell as a variable's value, never as shell text).
+ */
+export function shellProbe(shell: {
+  capture(body: string, timeoutMs?: number): Promise<{ exitCode: number }>;
+  setVariable(name: string, value: string, secret: boolean): Promise<void>;
+}): (readiness: NetworkReadiness) => Promise<boolean> {
+  return async (readiness) => {
+    if (readiness.kind === 'port') {
+      const port = readiness.port;
+      const { exitCode } = await shell.capture(`exec 3<>/dev/tcp/127.0.0.1/${port} || exec 3<>/dev/tcp/::1/${port}`, 5000);
+      return exitCode === 0;
+    }
+    await shell.setVariable('__alts_ready_url', readiness.url, false);
+    const { exitCode } = await shell.capture('curl -fsS -o /dev/null --max-time 1 -- "$__alts_ready_url"', 5000);
+    return exitCode === 0;
+  };
 }
 
 export function describeReadiness(readiness: ConcreteReadiness | undefined): string {

@@ -5,7 +5,7 @@ import type { OutputChecker } from '../check/output-checker.js';
 import { definedFunctions, mayChangeState } from '../execute/may-change-state.js';
 import { OutputRecorder } from '../execute/output-recorder.js';
 import { sleep } from '../execute/process-groups.js';
-import { describeReadiness, waitUntilReady } from '../execute/readiness.js';
+import { describeReadiness, shellProbe, waitUntilReady } from '../execute/readiness.js';
 import type { BackgroundJob, ShellSession, StepOutcome } from '../execute/shell-session.js';
 import type { ConcreteReadiness } from '../format/tutorial.js';
 import type { Plan, PlannedStep } from '../plan/plan-steps.js';
@@ -144,6 +144,7 @@ export class StepRunner {
       ended: job.ended,
       timeoutMs: step.timeoutMs,
       ...(this.options.signal && { signal: this.options.signal }),
+      ...(step.hostSpec.kind !== 'local' && { probe: shellProbe(shell) }),
     });
     const durationMs = performance.now() - started;
     if (readiness.ready) {

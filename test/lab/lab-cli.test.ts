@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeProject, runCli, startCli } from '../cli/helpers.js';
+import { freePort } from '../support/processes.js';
 import { namespacesWith, processesInNamespaces, survivors, sweep, traces } from './helpers.js';
 
 const PREFIX = 'atltc-';
@@ -47,6 +48,15 @@ describe('lab tutorials on the command line', () => {
     expect(result.stdout).toContain('passed: 5 passed, 0 failed');
     expect(result.code).toBe(0);
     expect(traces(PREFIX)).toEqual([]);
+  });
+
+  it('wait for a port or URL of a background step from inside its lab host', async () => {
+    const { cli } = project();
+    // Free on this machine, so only a check made inside the namespace can see it open.
+    const port = await freePort();
+    const result = await cli(['run', 'lab-readiness', '--target', 'lab', '--yes', '--var', `PORT=${port}`]);
+    expect(result.stdout).toContain('passed: 3 passed, 0 failed');
+    expect(result.code).toBe(0);
   });
 
   it('start the handshaker emulator on the metadata host, log it in the session, and stop it', async () => {
