@@ -55,3 +55,6 @@ const node = await median(() => $`node -e 0`);
 row('--version', version, node, 'node -e 0', 4);
 const list = await median(() => $({ cwd: work, env })`node ${bin} list`);
 row('list', list, node, 'node -e 0', 4);
+// --help builds every command's options but loads none of them (the cloud client least of all).
+const help = await median(() => $({ cwd: work, env })`node ${bin} --help`);
+row('--help', help, node, 'node -e 0', 4);

@@ -29,6 +29,9 @@ await build({
   target: 'node20',
   sourcemap: true,
   packages: 'bundle',
+  // Loaded from node_modules when a gcp run or a cloud cleanup needs it (src/cloud/compute-client.ts):
+  // it reads its protocol files at run time, and bundling it would not make its second shorter.
+  external: ['@google-cloud/compute'],
   // Ink only loads React's devtools when asked to; they are not a dependency.
   alias: { 'react-devtools-core': './scripts/empty-module.mjs' },
   define: { 'process.env.NODE_ENV': '"production"' },

@@ -83,28 +83,47 @@ function program(): Command {
         ...(options.shard !== undefined && { shard: options.shard as string }),
       });
     });
-  for (const [name, description] of [
-    ['resume', 'continue the latest unfinished session (or the one named) at its first step that did not pass'],
-    ['cleanup', "remove what dead runs left of their labs, and run a session's teardown steps with its variables"],
-  ] as const) {
-    cli
-      .command(name)
-      .description(description)
-      .argument('[session]', 'session id, or tutorial id for its latest session')
-      .option('--var <name=value>', 'set a variable (secrets are never saved: give them again)', collect, [])
-      .option('-y, --yes', 'consent to run every step without asking')
-      .option('--ci', 'non-interactive (implies --yes)')
-      .addOption(new Option('--reporter <name>', 'output format').choices(['pretty', 'plain', 'json']))
-      .action(async (session: string | undefined, options: Record<string, unknown>) => {
-        const { sessionCommand } = await import('./run-command.js');
-        process.exitCode = await sessionCommand(name, session, {
-          vars: options.var as string[],
-          yes: Boolean(options.yes),
-          ci: Boolean(options.ci) || isCi(),
-          reporter: options.reporter as 'pretty' | 'plain' | 'json' | undefined,
-        });
+  cli
+    .command('resume')
+    .description('continue the latest unfinished session (or the one named) at its first step that did not pass')
+    .argument('[session]', 'session id, or tutorial id for its latest session')
+    .option('--var <name=value>', 'set a variable (secrets are never saved: give them again)', collect, [])
+    .option('-y, --yes', 'consent to run every step without asking')
+    .option('--ci', 'non-interactive (implies --yes)')
+    .addOption(new Option('--reporter <name>', 'output format').choices(['pretty', 'plain', 'json']))
+    .action(async (session: string | undefined, options: Record<string, unknown>) => {
+      const { sessionCommand } = await import('./run-command.js');
+      process.exitCode = await sessionCommand('resume', session, {
+        vars: options.var as string[],
+        yes: Boolean(options.yes),
+        ci: Boolean(options.ci) || isCi(),
+        reporter: options.reporter as 'pretty' | 'plain' | 'json' | undefined,
       });
-  }
+    });
+
+  cli
+    .command('cleanup')
+    .description(
+      "run a session's teardown steps, remove what dead runs left of their labs, and delete the cloud resources labelled alts-tutor-session (after confirmation)",
+    )
+    .argument('[session]', 'session id, or tutorial id (its latest session; its sessions in the cloud); none: every session in the cloud')
+    .option('--zone <zone>', 'only VMs in this zone')
+    .option('--dry-run', 'list what would be deleted or run; delete and run nothing')
+    .option('--var <name=value>', 'set a variable for the teardown steps (secrets are never saved: give them again)', collect, [])
+    .option('-y, --yes', 'consent to run the teardown steps and delete the resources listed, without asking')
+    .option('--ci', 'non-interactive (implies --yes)')
+    .addOption(new Option('--reporter <name>', 'output format of the teardown steps').choices(['pretty', 'plain', 'json']))
+    .action(async (session: string | undefined, options: Record<string, unknown>) => {
+      const { cleanupCommand } = await import('./cleanup-command.js');
+      process.exitCode = await cleanupCommand(session, {
+        vars: options.var as string[],
+        yes: Boolean(options.yes),
+        ci: Boolean(options.ci) || isCi(),
+        reporter: options.reporter as 'pretty' | 'plain' | 'json' | undefined,
+        dryRun: Boolean(options.dryRun),
+        ...(options.zone !== undefined && { zone: options.zone as string }),
+      });
+    });
 
   cli
     .command('status')

@@ -1,3 +1,4 @@
+import { type LedgerEntry, openEntries, summarizeResources } from '../cloud/ledger.js';
 import { formatDuration } from '../format/durations.js';
 import { SessionStore } from '../session/session-store.js';
 
@@ -13,6 +14,11 @@ export interface SessionSummary {
   updatedAt: string;
   /** Background steps still recorded as running (a run that was killed). */
   background: string[];
+  /**
+   * Cloud resources the session's steps created that nothing has deleted since (its ledger):
+   * what may still be running and costing money.
+   */
+  resources: Array<Pick<LedgerEntry, 'kind' | 'name' | 'location' | 'project' | 'step' | 'createdAt'>>;
 }
 
 /** `alts-tutor status [id] [--json]`: sessions, newest first, with progress and the failed step. */
@@ -35,6 +41,14 @@ export function statusCommand(reference: string | undefined, options: { json: bo
         ...(failed?.reason !== undefined && { reason: failed.reason }),
         updatedAt: session.updatedAt,
         background: session.background.map((job) => job.step),
+        resources: openEntries(session.resources).map(({ kind, name, location, project, step, createdAt }) => ({
+          kind,
+          name,
+          ...(location !== undefined && { location }),
+          ...(project !== undefined && { project }),
+          step,
+          createdAt,
+        })),
       });
     } catch (error) {
       process.stderr.write(`alts-tutor: ${(error as Error).message}\n`);
@@ -54,6 +68,11 @@ export function statusCommand(reference: string | undefined, options: { json: bo
     process.stdout.write(
       `${summary.id}  ${summary.status.padEnd(11)} ${summary.passed}/${summary.steps} passed${failed} (target ${summary.target}, ${age} ago)\n`,
     );
+    if (summary.resources.length > 0) {
+      process.stdout.write(
+        `  still in the cloud: ${summarizeResources(summary.resources)}; alts-tutor cleanup ${summary.id} deletes them\n`,
+      );
+    }
   }
   return 0;
 }

@@ -1,3 +1,4 @@
+import { type CloudResource, resourceChanges } from '../cloud/ledger.js';
 import type { StepResult } from '../run/events.js';
 import type { Session, SessionStatus, SessionStore } from './session-store.js';
 
@@ -23,6 +24,14 @@ export class SessionRecorder {
         finishedAt: new Date().toISOString(),
       },
     });
+    // The ledger: whatever gcloud says this step created or deleted, failed steps included (a
+    // script may create a VM and then fail). The output is the tail kept in memory (256 KiB).
+    for (const change of resourceChanges(result.output)) this.resourceChanged(change.change, change.resource, result.name);
+  }
+
+  /** A cloud resource was created or deleted, by a step or by `alts-tutor cleanup`. */
+  resourceChanged(change: 'created' | 'deleted', resource: CloudResource, by: string): void {
+    this.store.append(this.id, { type: 'resource', change, resource, step: by });
   }
 
   /** A variable changed during the run; a secret is recorded by name only. */

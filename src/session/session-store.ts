@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { applyResourceChange, type CloudResource, type LedgerEntry } from '../cloud/ledger.js';
 import { UserError } from '../errors.js';
 import { stateHome } from './session-paths.js';
 
@@ -45,6 +46,11 @@ export interface Session {
   shellState: Record<string, string>;
   /** Background steps running now (their groups are stopped when the run ends). */
   background: SessionBackground[];
+  /**
+   * The resource ledger: the cloud resources the steps created (from gcloud's output), and
+   * which of them were deleted since. Absent in sessions written before the ledger existed.
+   */
+  resources?: LedgerEntry[];
 }
 
 /** One line of a session's journal: what changed since `session.json` was written. */
@@ -56,7 +62,9 @@ export type JournalEntry =
   | { type: 'background-stopped'; step: string }
   /** A variable set during the run; without a value it is a secret (its name only is kept). */
   | { type: 'variable'; name: string; value?: string }
-  | { type: 'status'; status: SessionStatus; pid?: number };
+  | { type: 'status'; status: SessionStatus; pid?: number }
+  /** A step's output (or `alts-tutor cleanup`) created or deleted a cloud resource. */
+  | { type: 'resource'; change: 'created' | 'deleted'; resource: CloudResource; step: string };
 
 /**
  * Sessions on disk: `<home>/sessions/<id>/session.json`, written atomically (temp file, fsync,
@@ -197,6 +205,9 @@ export function applyJournal(session: Session, entries: Array<JournalEntry & { a
         result.status = entry.status;
         if (entry.pid === undefined) delete result.pid;
         else result.pid = entry.pid;
+        break;
+      case 'resource':
+        result.resources = applyResourceChange(result.resources ?? [], entry, entry.step, entry.at ?? result.updatedAt);
         break;
     }
   }

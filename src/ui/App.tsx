@@ -1,5 +1,6 @@
 import { Box, type Key, useInput } from 'ink';
 import { useRef, useState } from 'react';
+import { countResources } from '../cloud/ledger.js';
 import { DiffView } from './components/DiffView.js';
 import { Footer, type FooterMode } from './components/Footer.js';
 import { Header } from './components/Header.js';
@@ -9,6 +10,7 @@ import { StepList } from './components/StepList.js';
 import { Topology } from './components/Topology.js';
 import { VariablePrompt } from './components/VariablePrompt.js';
 import type { StepController } from './controller.js';
+import { useCloudResources } from './hooks/use-cloud-resources.js';
 import { useOutputBuffer } from './hooks/use-output-buffer.js';
 import { type RunActions, useRunController } from './hooks/use-run-controller.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
@@ -36,6 +38,7 @@ const LIST_WIDTH = (columns: number) => Math.max(24, Math.min(40, Math.floor(col
 export function App({ controller, variables, topology, onExit }: AppProps) {
   const { state, dispatch, actions } = useRunController(controller, variables, onExit);
   const buffer = useOutputBuffer(controller);
+  const cloud = useCloudResources(controller);
   const { columns, rows } = useTerminalSize();
   const [startedAt] = useState(() => Date.now());
   useTicker(1000, !state.quitting);
@@ -104,6 +107,7 @@ export function App({ controller, variables, topology, onExit }: AppProps) {
         passed={passedCount(state)}
         total={state.steps.length}
         elapsedMs={Date.now() - startedAt}
+        cloud={countResources(cloud)}
       />
       <Box flexDirection={wide ? 'row' : 'column'} height={bodyHeight} overflow="hidden">
         <StepList

@@ -9,10 +9,12 @@ export interface HeaderProps {
   passed: number;
   total: number;
   elapsedMs: number;
+  /** Cloud resources the run created and has not deleted (`2 VMs, 1 firewall rule`): they cost money. */
+  cloud?: string;
 }
 
-/** Two lines: the tutorial, then the target, its hosts, progress and time. */
-export function Header({ title, target, hosts, passed, total, elapsedMs }: HeaderProps) {
+/** Two lines: the tutorial, then the target, its hosts, what runs in the cloud, progress and time. */
+export function Header({ title, target, hosts, passed, total, elapsedMs, cloud }: HeaderProps) {
   const tint = useTint();
   const done = total > 0 && passed === total;
   return (
@@ -27,6 +29,7 @@ export function Header({ title, target, hosts, passed, total, elapsedMs }: Heade
           </Text>
         </Box>
         <Box flexShrink={0}>
+          {cloud ? <Text color={tint('yellow')}>{` ☁ ${cloud} running ·`}</Text> : null}
           <Text color={done ? tint('green') : undefined}>{` ${passed}/${total} passed`}</Text>
           <Text dimColor>{` · ${formatElapsed(elapsedMs)}`}</Text>
         </Box>
