@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import type { HostSpec } from '../format/tutorial.js';
-import { gceTransport, resolveGcePlace } from './gce-transport.js';
+import { type GcePlace, gceTransport, resolveGcePlace } from './gce-transport.js';
 import { kubectlTransport } from './kubectl-transport.js';
 import { ShellSession } from './shell-session.js';
 import { sshTransport } from './ssh-transport.js';
@@ -16,6 +16,8 @@ export interface HostContext {
   env: NodeJS.ProcessEnv;
   /** Present when the run's target has lab hosts. */
   lab?: LabHosts;
+  /** Waits until a VM can take a connection (RUNNING, sshd answering) before its shell starts. */
+  waitForVm?: (instance: string, place: GcePlace) => Promise<void>;
   /** The run's variables (not the secret ones): a gce host takes its `ZONE` and `PROJECT_ID` from them. */
   variables?: Readonly<Record<string, string>>;
 }
@@ -36,6 +38,7 @@ export async function openHost(name: string, written: HostSpec, context: HostCon
       return ShellSession.start({ ...base, remote: sshTransport(name, spec.destination, context.env.ALTS_TUTOR_SSH_CONFIG) });
     case 'gce': {
       const place = await resolveGcePlace(name, spec.instance, context.variables ?? {}, context.env);
+      await context.waitForVm?.(spec.instance, place);
       return ShellSession.start({ ...base, remote: gceTransport(name, spec.instance, place) });
     }
     case 'kubectl':

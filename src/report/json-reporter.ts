@@ -33,5 +33,7 @@ function toJson(event: RunEvent): unknown {
       return { type: event.type, step: event.step.name, result: event.result };
     case 'run-end':
       return { type: event.type, result: event.result };
+    case 'notice':
+      return { type: event.type, text: event.text };
   }
 }

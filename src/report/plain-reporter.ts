@@ -27,6 +27,9 @@ export function plainReporter(write: (text: string) => void, paint: Paint): RunL
           `  ${paint('yellow', 'retry')} ${event.step.name.padEnd(nameWidth)} ${paint('dim', `${event.result.reason ?? ''}; again in ${formatDuration(event.delayMs)}`)}\n`,
         );
         return;
+      case 'notice':
+        write(`  ${paint('dim', event.text)}\n`);
+        return;
       case 'step-end':
         write(stepLine(event.result, event.step, file, nameWidth, paint));
         return;

@@ -43,6 +43,8 @@ export type RunEvent =
   | { type: 'step-ready'; step: PlannedStep }
   | { type: 'step-retry'; step: PlannedStep; result: StepResult; delayMs: number }
   | { type: 'step-end'; step: PlannedStep; result: StepResult }
-  | { type: 'run-end'; result: RunResult };
+  | { type: 'run-end'; result: RunResult }
+  /** Progress outside any step's output (a VM being waited for). */
+  | { type: 'notice'; text: string };
 
 export type RunListener = (event: RunEvent) => void;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { OutputChecker } from '../check/output-checker.js';
+import { needsPreflight } from '../cloud/preflight.js';
 import { displayPath } from '../format/catalog.js';
 import type { HostSpec, VariableSpec } from '../format/tutorial.js';
 import { Lab } from '../lab/lab.js';
@@ -11,6 +12,7 @@ import { lockSession } from '../session/session-lock.js';
 import { newSessionId } from '../session/session-paths.js';
 import { SessionRecorder } from '../session/session-recorder.js';
 import { type Session, SessionStore } from '../session/session-store.js';
+import { preflightCloud, vmWaiter } from './cloud-checks.js';
 import type { RunListener, RunResult } from './events.js';
 import { HostPool } from './host-pool.js';
 import { RunController } from './run-controller.js';
@@ -55,11 +57,14 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   // The lab is set up when a step first needs one of its hosts; whether it can be, is known now.
   const lab = target.lab && new Lab({ topology: target.lab, prefix: labPrefix(options.env), dir: `${store.dir(sessionId)}/lab`, env });
   lab?.checkSupport();
-  const hosts = new HostPool(plan.workDir, env, lab);
+  const controller = new AbortController();
+  const cloud = needsPreflight(plan);
+  let run: RunController | undefined;
+  const waitForVm = cloud ? vmWaiter(env, (text) => run?.notice(text), controller.signal) : undefined;
+  const hosts = new HostPool(plan.workDir, env, lab, waitForVm);
   let unlock: (() => void) | undefined;
   let recorder: SessionRecorder | undefined;
   let finished = false;
-  const controller = new AbortController();
   const detach = options.onInterrupt(
     () => {
       controller.abort();
@@ -89,6 +94,11 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       .filter(([name]) => !(name in tutorial.variables))
       .map(([name, value]): ResolvedVariable => ({ name, value, secret: false, source: 'option' }));
     const variables = [...declared, ...undeclared];
+    // Before the session exists: a project that cannot run the tutorial leaves nothing to resume.
+    const preflight =
+      cloud && !options.resume
+        ? await preflightCloud(plan, Object.fromEntries(variables.map((variable) => [variable.name, variable.value])), options.env)
+        : undefined;
     const session = options.resume ?? newSession(sessionId, plan, options.file, variables);
     if (options.resume) {
       unlock = lockSession(store.dir(sessionId), sessionId);
@@ -111,7 +121,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       secrets,
       update: options.updateSnapshots,
     });
-    const run = new RunController({
+    run = new RunController({
       plan,
       hosts,
       sessionId,
@@ -125,6 +135,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       ...(options.confirm && { confirm: options.confirm }),
       onEvent: options.reporter(secrets),
     });
+    if (preflight !== undefined) run.notice(preflight);
     const result = options.drive
       ? await options.drive(
           run,

@@ -1,4 +1,4 @@
-import { type LabHosts, openHost } from '../execute/open-host.js';
+import { type HostContext, type LabHosts, openHost } from '../execute/open-host.js';
 import type { ShellSession } from '../execute/shell-session.js';
 import type { HostSpec } from '../format/tutorial.js';
 
@@ -22,6 +22,7 @@ export class HostPool {
     private readonly cwd: string,
     private readonly env: NodeJS.ProcessEnv,
     private readonly lab?: LabHosts,
+    private readonly waitForVm?: HostContext['waitForVm'],
   ) {}
 
   get(name: string, spec: HostSpec): Promise<ShellSession> {
@@ -34,6 +35,7 @@ export class HostPool {
           this.variables.filter((variable) => !variable.secret).map((variable) => [variable.name, variable.value]),
         ),
         ...(this.lab && { lab: this.lab }),
+        ...(this.waitForVm && { waitForVm: this.waitForVm }),
       }).then(async (shell) => {
         this.started.add(shell);
         for (const variable of this.variables) await shell.setVariable(variable.name, variable.value, variable.secret);

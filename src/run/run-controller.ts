@@ -93,6 +93,11 @@ export class RunController {
     this.emit({ type: 'step-end', step, result });
   }
 
+  /** Tells the front ends something outside any step's output (a VM being waited for). */
+  notice(text: string): void {
+    this.emit({ type: 'notice', text });
+  }
+
   private emit(event: RunEvent): void {
     for (const listener of this.listeners) listener(event);
   }
