@@ -10,23 +10,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $ } from 'zx';
+import { median, ROUNDS } from './median.mjs';
 
 $.verbose = false;
 const root = new URL('..', import.meta.url).pathname;
 const bin = join(root, 'bin', 'alts-tutor.js');
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-
-async function median(command) {
-  await command();
-  const times = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const started = performance.now();
-    await command();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
 
 const work = mkdtempSync(join(tmpdir(), 'alts-lab-bench-'));
 mkdirSync(join(work, 'tutorials'));

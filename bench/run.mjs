@@ -4,24 +4,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { $, which } from 'zx';
+import { median, ROUNDS } from './median.mjs';
 
 $.verbose = false;
 const root = new URL('..', import.meta.url).pathname;
 const bin = join(root, 'bin', 'alts-tutor.js');
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-
-/** Median wall time in milliseconds of running `command` ROUNDS times (after one warm-up). */
-async function median(command) {
-  await command();
-  const times = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const started = performance.now();
-    await command();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
-}
 
 function row(name, ours, baseline, baselineName, target) {
   const ratio = ours / baseline;

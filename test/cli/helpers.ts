@@ -23,11 +23,13 @@ export function makeProject(fixture = 'cli'): { dir: string; home: string } {
 /** Spawns the real bin (no TTY: stdin is closed) and collects what it prints. */
 export function startCli(
   args: string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv },
+  options: { cwd: string; env?: NodeJS.ProcessEnv; asUser?: number },
 ): { child: ChildProcess; done: Promise<CliResult> } {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
+  // Another user gets only the environment given: root's own (HOME, caches) is not theirs.
+  const env: NodeJS.ProcessEnv = { ...(options.asUser === undefined && process.env), NO_COLOR: '1', ...options.env };
   delete env.CI;
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const user = options.asUser === undefined ? {} : { uid: options.asUser, gid: options.asUser };
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...user });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk) => {

@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { chownSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { processesIn } from '../../src/lab/lab-processes.js';
-import { BIN, type CliResult, makeProject } from '../cli/helpers.js';
+import { makeProject, startCli } from '../cli/helpers.js';
 import { survivors } from './helpers.js';
 
 // An ordinary user: the lab then runs in a user namespace of its own (this kernel allows them).
@@ -36,26 +35,13 @@ function project() {
     }
   };
   chownAll(dir);
-  const start = (args: string[]): { child: ChildProcess; done: Promise<CliResult> } => {
-    const env = {
-      PATH: '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin',
-      HOME: dir,
-      NO_COLOR: '1',
-      ALTS_TUTOR_HOME: home,
-      ALTS_TUTOR_LAB_PREFIX: PREFIX,
-    };
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env, uid: NOBODY, gid: NOBODY, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr?.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-    return { child, done };
+  const env = {
+    PATH: '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin',
+    HOME: dir,
+    ALTS_TUTOR_HOME: home,
+    ALTS_TUTOR_LAB_PREFIX: PREFIX,
   };
+  const start = (args: string[]) => startCli(args, { cwd: dir, env, asUser: NOBODY });
   return { dir, start };
 }
 
