@@ -91,7 +91,7 @@ function InlineToken({ token, tint }: { token: Token; tint: Paint }): ReactNode 
     case 'del':
       return <Text strikethrough>{inline((token as Tokens.Del).tokens, tint)}</Text>;
     case 'codespan':
-      return <Text color={tint('yellow')}>{(token as Tokens.Codespan).text}</Text>;
+      return <Text color={tint('yellow')}>{joinLines((token as Tokens.Codespan).text)}</Text>;
     case 'link':
       return <Text underline>{inline((token as Tokens.Link).tokens, tint)}</Text>;
     case 'image':
@@ -100,11 +100,19 @@ function InlineToken({ token, tint }: { token: Token; tint: Paint }): ReactNode 
       return <Text>{'\n'}</Text>;
     case 'text': {
       const text = token as Tokens.Text;
-      return text.tokens ? <Text>{inline(text.tokens, tint)}</Text> : <Text>{text.text}</Text>;
+      return text.tokens ? <Text>{inline(text.tokens, tint)}</Text> : <Text>{joinLines(text.text)}</Text>;
     }
     case 'escape':
       return <Text>{(token as Tokens.Escape).text}</Text>;
     default:
       return <Text>{token.raw}</Text>;
   }
+}
+
+/**
+ * A line break inside a paragraph is soft (CommonMark): the text flows on, and the terminal
+ * wraps it at its own width instead of at the source's.
+ */
+function joinLines(text: string): string {
+  return text.replace(/\n/g, ' ');
 }

@@ -134,6 +134,13 @@ describe('MarkdownText', () => {
     expect(text).toContain('echo hi');
     expect(text).not.toContain('```');
   });
+
+  test('a paragraph flows across the line breaks of its source, as Markdown renders it', () => {
+    const text = frame(
+      h(MarkdownText, { markdown: 'builds the same sources against the\ngrpc-go that `Debian\npackages`.\n\nNext paragraph.' }),
+    );
+    expect(text.split('\n')).toEqual(['builds the same sources against the grpc-go that Debian packages.', 'Next paragraph.']);
+  });
 });
 
 describe('OutputPane', () => {
