@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, TutorialError, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../package-root.js';
+import { exitWhenOutputCloses } from './exit-now.js';
 import { isCi } from './terminal.js';
 
 function version(): string {
@@ -163,6 +164,7 @@ function program(): Command {
 
 /** Runs the CLI; every way out goes through here, so exit statuses are decided in one place. */
 export async function main(argv: string[]): Promise<void> {
+  exitWhenOutputCloses();
   try {
     await program().parseAsync(argv);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { labMissing } from '../lab/lab-support.js';
 import type { TargetProbe } from '../plan/select-target.js';
+import { exitNow, onExitNow } from './exit-now.js';
 
 /** What the default target depends on, asked of this machine. */
 export const targetProbe: TargetProbe = {
@@ -19,16 +20,15 @@ export function interruptHandler(interrupt: () => void, kill: () => void): () =>
   const onSignal = (signal: NodeJS.Signals) => {
     presses++;
     if (presses === 1 && signal === 'SIGINT') process.stderr.write('\nalts-tutor: stopping the running step (Ctrl-C again to quit now)\n');
-    if (presses > 1) {
-      kill();
-      process.exit(130);
-    }
+    if (presses > 1) exitNow(130);
     interrupt();
   };
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of signals) process.on(signal, onSignal);
+  const forget = onExitNow(kill);
   return () => {
     for (const signal of signals) process.off(signal, onSignal);
+    forget();
   };
 }
 

@@ -125,6 +125,24 @@ describe('alts-tutor run (headless)', () => {
   });
 });
 
+describe('a reader that goes away', () => {
+  it('ends the run quietly with status 141, as a pipe writer does, leaving no process behind', async () => {
+    const { dir, home } = makeProject();
+    const { child, done } = startCli(['run', 'chatty', '--yes', '--reporter', 'json'], { cwd: dir, env: { ALTS_TUTOR_HOME: home } });
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(join(dir, 'chatty.pid')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const step = Number(readFileSync(join(dir, 'chatty.pid'), 'utf8'));
+    // `| head` exiting: the read end of the runner's stdout closes while output still flows.
+    child.stdout?.destroy();
+    const result = await done;
+    expect(result.code).toBe(141);
+    expect(result.stderr).toBe('');
+    expect(isAlive(step)).toBe(false);
+    const [session] = JSON.parse((await runCli(['status', '--json'], { cwd: dir, env: { ALTS_TUTOR_HOME: home } })).stdout);
+    expect(session.status).toBe('interrupted');
+  });
+});
+
 describe('the bundled hello tutorial', () => {
   it('runs from any directory: a background service on a port given by --var, and a request to it', async () => {
     const { dir, home } = makeProject();
