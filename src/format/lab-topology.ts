@@ -64,7 +64,16 @@ export function labTopology(hosts: Record<string, HostSpec>, keys: LabKeys): Lab
   const topology: LabTopology = { hosts: labHosts, networks, routes };
   if (keys.metadata) {
     const accounts = keys.metadata.service_accounts ?? {};
-    for (const host of Object.keys(accounts)) requireHost(host, names, ['metadata', 'service_accounts', host]);
+    // The emulator identifies hosts by their accounts: without one it could not hand any out.
+    if (Object.keys(accounts).length === 0) {
+      throw new TopologyError('metadata needs service_accounts: each lab host that uses ALTS, with its service account', ['metadata']);
+    }
+    for (const [host, account] of Object.entries(accounts)) {
+      const at = ['metadata', 'service_accounts', host];
+      requireHost(host, names, at);
+      // The handshaker emulator refuses such an account when the lab starts it: say so here, at the line.
+      if (/\s/.test(account)) throw new TopologyError(`the service account "${account}" contains white space`, at);
+    }
     for (const network of networks) {
       for (const member of network.members) {
         if (member.address.startsWith(`${METADATA_ADDRESS}/`)) {
@@ -79,8 +88,11 @@ export function labTopology(hosts: Record<string, HostSpec>, keys: LabKeys): Lab
 
 function defaultNetwork(hosts: string[]): LabNetwork {
   const { name, first } = DEFAULT_NETWORK;
-  if (hosts.length > broadcastOf(first) - first.address)
-    throw new TopologyError(`the default network has room for fewer hosts; give networks`, ['hosts']);
+  const room = broadcastOf(first) - first.address;
+  if (hosts.length > room) {
+    const problem = `the default network ${subnetOf(first)} has room for ${room} hosts, not ${hosts.length}: declare networks`;
+    throw new TopologyError(problem, ['hosts']);
+  }
   return {
     name,
     subnet: subnetOf(first),

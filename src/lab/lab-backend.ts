@@ -21,9 +21,9 @@ export interface LabBackend {
   hostCommand(ns: string, host: string, program: readonly string[]): string[];
   /** The command that runs `program` in namespace `ns`, as it is (the handshaker emulator). */
   plainCommand(ns: string, program: readonly string[]): string[];
-  /** Stops every process of the lab (SIGTERM, then SIGKILL after `graceMs`) and removes the lab. */
-  remove(graceMs: number): Promise<RemovedLab>;
-  /** The same, synchronously, with SIGKILL: the runner exits right after. */
+  /** The processes teardown asks to end (SIGTERM, then SIGKILL after a grace) before `removeNow`. */
+  processes(): number[];
+  /** Kills whatever still runs in the lab (SIGKILL) and removes it, synchronously. */
   removeNow(): RemovedLab;
 }
 

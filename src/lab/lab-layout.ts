@@ -2,9 +2,6 @@ import { METADATA_ADDRESS } from '../format/lab-topology.js';
 import type { LabTopology } from '../format/tutorial.js';
 import { hostNamespace, metadataNamespace, switchNamespace } from './lab-names.js';
 
-/** The port of the ALTS handshaker service on GCP's metadata server. */
-export const HANDSHAKER_PORT = 8080;
-
 /** A lab as it is built: namespaces, the `ip` commands that wire them, and each host's files. */
 export interface LabLayout {
   id: string;
@@ -36,7 +33,7 @@ export function layOutLab(topology: LabTopology, id: string): LabLayout {
   const metadataNs = topology.metadata ? metadataNamespace(id) : undefined;
   const hostNamespaces = new Map(topology.hosts.map((host) => [host.name, hostNamespace(id, host.namespace)]));
   const namespaces = [switchNs, ...(metadataNs ? [metadataNs] : []), ...hostNamespaces.values()];
-  const commands: string[][] = namespaces.flatMap((ns) => [['netns', 'add', ns]]);
+  const commands: string[][] = namespaces.map((ns) => ['netns', 'add', ns]);
   for (const ns of namespaces) commands.push(['-n', ns, 'link', 'set', 'lo', 'up']);
 
   const interfaces = new Map<string, number>();

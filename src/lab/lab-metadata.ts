@@ -2,14 +2,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { groupAlive, signalGroup, sleep } from '../execute/process-groups.js';
+import { signalGroup, sleep, terminateGroups } from '../execute/process-groups.js';
 import { METADATA_ADDRESS } from '../format/lab-topology.js';
 import { PACKAGE_ROOT } from '../package-root.js';
-import { HANDSHAKER_PORT } from './lab-layout.js';
 
-/** The emulator as the build ships it. */
+/** The port of the ALTS handshaker service on GCP's metadata server. */
+const HANDSHAKER_PORT = 8080;
+
+/** The emulator as the build ships it; a missing build is the user's to fix. */
 export function defaultHandshakerCommand(): string[] {
-  return [process.execPath, join(PACKAGE_ROOT, 'dist', 'lab', 'handshaker-main.js')];
+  const script = join(PACKAGE_ROOT, 'dist', 'lab', 'handshaker-main.js');
+  if (!existsSync(script)) throw new UserError(`the ALTS handshaker emulator is missing: ${script}`, 'build it with npm run build');
+  return [process.execPath, script];
 }
 
 export interface MetadataServerOptions {
@@ -22,43 +26,41 @@ export interface MetadataServerOptions {
   /** Where the accounts file and the log go (in the session's directory). */
   dir: string;
   env: NodeJS.ProcessEnv;
-  readyTimeoutMs?: number;
 }
 
 const READY = 'listening on';
+/** Far more than the emulator takes to start (well under a second). */
+const READY_TIMEOUT_MS = 15_000;
 
 /**
  * The ALTS handshaker emulator, running in the metadata namespace: the address GCP's
  * handshaker service has. Its output goes to `handshaker.log` (each handshake is a line).
  */
 export class MetadataServer {
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly log: string,
-  ) {}
+  private constructor(private readonly child: ChildProcess) {}
 
   static async start(options: MetadataServerOptions): Promise<MetadataServer> {
-    const script = options.command.find((part) => part.endsWith('.js'));
-    if (script && !existsSync(script)) {
-      throw new UserError(`the ALTS handshaker emulator is missing: ${script}`, 'build it with npm run build');
-    }
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
     const accounts = join(options.dir, 'accounts.json');
     writeFileSync(accounts, `${JSON.stringify(options.accounts, null, 2)}\n`, { mode: 0o600 });
     const log = join(options.dir, 'handshaker.log');
+    const listen = ['--listen', `${METADATA_ADDRESS}:${HANDSHAKER_PORT}`, '--accounts', accounts];
+    const [program, ...args] = options.inNamespace([...options.command, ...listen]);
     const fd = openSync(log, 'a', 0o600);
     // A resumed session appends to the same log: only what this start writes counts.
     const from = statSync(log).size;
-    const listen = ['--listen', `${METADATA_ADDRESS}:${HANDSHAKER_PORT}`, '--accounts', accounts];
-    const [program, ...args] = options.inNamespace([...options.command, ...listen]);
-    const child = spawn(program as string, args, {
-      env: options.env,
-      stdio: ['ignore', fd, fd],
-      // Its own group: a Ctrl-C at the terminal reaches the runner, which stops it at teardown.
-      detached: true,
-    });
-    closeSync(fd);
-    const server = new MetadataServer(child, log);
+    let child: ChildProcess;
+    try {
+      child = spawn(program as string, args, {
+        env: options.env,
+        stdio: ['ignore', fd, fd],
+        // Its own group: a Ctrl-C at the terminal reaches the runner, which stops it at teardown.
+        detached: true,
+      });
+    } finally {
+      closeSync(fd);
+    }
+    const server = new MetadataServer(child);
     let exited = false;
     child.once('exit', () => {
       exited = true;
@@ -66,7 +68,7 @@ export class MetadataServer {
     child.once('error', () => {
       exited = true;
     });
-    const deadline = Date.now() + (options.readyTimeoutMs ?? 15_000);
+    const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
       const output = readFrom(log, from);
       if (output.includes(READY)) return server;
@@ -82,12 +84,9 @@ export class MetadataServer {
     }
   }
 
-  async stop(graceMs = 2000): Promise<void> {
-    const group = this.child.pid;
-    if (group === undefined || !signalGroup(group, 'SIGTERM')) return;
-    const deadline = Date.now() + graceMs;
-    while (groupAlive(group) && Date.now() < deadline) await sleep(25);
-    signalGroup(group, 'SIGKILL');
+  /** SIGTERM, and SIGKILL after `graceMs` if it is still running. */
+  async stop(graceMs: number): Promise<void> {
+    if (this.child.pid !== undefined) await terminateGroups([this.child.pid], graceMs);
   }
 
   killNow(): void {

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { UserError } from '../errors.js';
 
 /** Every name the lab gives a namespace starts with this, so that leftovers can be found. */
-export const DEFAULT_LAB_PREFIX = 'altslab-';
+const DEFAULT_LAB_PREFIX = 'altslab-';
 
 /** Where `ip netns` keeps its namespaces, and where `ip netns exec` finds per-namespace /etc files. */
 export const NETNS_DIR = '/run/netns';
@@ -27,7 +27,10 @@ export function hostNamespace(labId: string, name: string): string {
   return `${labId}-${name}`;
 }
 
-// A netns name starts with a letter or digit, so the lab's own namespaces cannot clash with a host's.
+/**
+ * The lab's own namespaces: a double dash, which no host's can have (a `netns` name starts with a
+ * letter or digit).
+ */
 export function switchNamespace(labId: string): string {
   return `${labId}--switch`;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type LabBackend, type RemovedLab, runSetupCommand } from './lab-backend.js';
 import type { LabLayout } from './lab-layout.js';
 import { ETC_NETNS_DIR, labIdsIn, labNamespaces, NETNS_DIR, namesIn } from './lab-names.js';
-import { killNow, processesIn, terminate } from './lab-processes.js';
+import { killNow, processesIn } from './lab-processes.js';
 import type { LabRegistry } from './lab-registry.js';
 import { labHostCommand } from './lab-shell.js';
 
@@ -35,20 +35,15 @@ export class NetnsBackend implements LabBackend {
 
   hostCommand(ns: string, host: string, program: readonly string[]): string[] {
     // `ip netns exec` binds the /etc/netns files and gives a mount namespace with a fresh /sys.
-    return labHostCommand({ enter: ['ip', 'netns', 'exec', ns], ownMounts: false, host, program });
+    return labHostCommand({ enter: ['ip', 'netns', 'exec', ns], unshareMounts: false, host, program });
   }
 
   plainCommand(ns: string, program: readonly string[]): string[] {
     return ['ip', 'netns', 'exec', ns, ...program];
   }
 
-  async remove(graceMs: number): Promise<RemovedLab> {
-    const pids = processesIn(
-      'net',
-      labNamespaces(this.id).map((ns) => join(NETNS_DIR, ns)),
-    );
-    await terminate(pids, graceMs);
-    return { ...this.removeNow(), processes: pids.length };
+  processes(): number[] {
+    return processesOfLab(labNamespaces(this.id));
   }
 
   removeNow(): RemovedLab {
@@ -63,16 +58,10 @@ export class NetnsBackend implements LabBackend {
  */
 export function removeNetnsLab(id: string, registry: LabRegistry): RemovedLab {
   const namespaces = labNamespaces(id);
-  const pids = processesIn(
-    'net',
-    namespaces.map((ns) => join(NETNS_DIR, ns)),
-  );
+  const pids = processesOfLab(namespaces);
   killNow(pids);
-  if (namespaces.length > 0) {
-    // One `ip` for all of them; -force goes on past a namespace another cleanup just deleted.
-    const input = namespaces.map((ns) => `netns delete ${ns}\n`).join('');
-    spawnSync('ip', ['-force', '-batch', '-'], { input, stdio: ['pipe', 'ignore', 'ignore'] });
-  }
+  // A namespace another cleanup deleted meanwhile is no error: its `ip` fails, the others go on.
+  for (const ns of namespaces) spawnSync('ip', ['netns', 'delete', ns], { stdio: 'ignore' });
   for (const name of namesIn(ETC_NETNS_DIR)) {
     if (name.startsWith(`${id}-`)) rmSync(join(ETC_NETNS_DIR, name), { recursive: true, force: true });
   }
@@ -84,6 +73,14 @@ export function removeNetnsLab(id: string, registry: LabRegistry): RemovedLab {
 export function removeDeadNetnsLabs(prefix: string, registry: LabRegistry): RemovedLab[] {
   const ids = labIdsIn([...namesIn(NETNS_DIR), ...namesIn(ETC_NETNS_DIR), ...registry.ids().map((id) => `${id}-`)], prefix);
   return [...ids].filter((id) => !registry.ownerAlive(id)).map((id) => removeNetnsLab(id, registry));
+}
+
+/** The processes in these named namespaces. */
+function processesOfLab(namespaces: string[]): number[] {
+  return processesIn(
+    'net',
+    namespaces.map((ns) => join(NETNS_DIR, ns)),
+  );
 }
 
 /** Names a crash left with this id are not reused before they are removed. */

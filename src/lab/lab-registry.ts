@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
@@ -37,21 +37,28 @@ export class LabRegistry {
 
   /**
    * A new lab id (the prefix and four hex digits) with this process recorded as its owner, made
-   * before the lab's first namespace. The record is created exclusively: two runners never get
-   * one id. `inUse` says whether names of that id exist already (left by a crash).
+   * before the lab's first namespace. The record appears whole or not at all (a hard link of a
+   * finished file, which fails if the name exists): two runners never get one id, and another
+   * run's cleanup never reads a half-written record as a lab without an owner. `inUse` says
+   * whether names of that id exist already (left by a crash).
    */
   claim(prefix: string, inUse: (id: string) => boolean): string {
     this.ensureDir();
     const record: OwnerRecord = { owner: stampOf(process.pid) ?? { pid: process.pid, startTime: '' } };
-    for (;;) {
-      const id = `${prefix}${randomBytes(2).toString('hex')}`;
-      if (inUse(id)) continue;
-      try {
-        writeFileSync(this.file(id), `${JSON.stringify(record)}\n`, { mode: 0o644, flag: 'wx' });
-        return id;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const draft = this.draft(record);
+    try {
+      for (;;) {
+        const id = `${prefix}${randomBytes(2).toString('hex')}`;
+        if (inUse(id)) continue;
+        try {
+          linkSync(draft, this.file(id));
+          return id;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        }
       }
+    } finally {
+      rmSync(draft, { force: true });
     }
   }
 
@@ -63,8 +70,9 @@ export class LabRegistry {
     }
   }
 
+  /** Replaces the record of lab `id` in one step, for the same reason as `claim`. */
   write(id: string, record: OwnerRecord): void {
-    writeFileSync(this.file(id), `${JSON.stringify(record)}\n`, { mode: 0o644 });
+    renameSync(this.draft(record), this.file(id));
   }
 
   remove(id: string): void {
@@ -86,6 +94,13 @@ export class LabRegistry {
 
   private file(id: string): string {
     return join(this.dir, `${id}.json`);
+  }
+
+  /** The record written to a file of this process's own, which `ids` does not list. */
+  private draft(record: OwnerRecord): string {
+    const file = join(this.dir, `.draft-${process.pid}`);
+    writeFileSync(file, `${JSON.stringify(record)}\n`, { mode: 0o644 });
+    return file;
   }
 
   private ensureDir(): void {

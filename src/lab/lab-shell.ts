@@ -1,5 +1,5 @@
 /** What lab hosts read as the machine's product name: grpc-go's test for "this is GCP". */
-export const LAB_PRODUCT_NAME = 'Google Compute Engine';
+const LAB_PRODUCT_NAME = 'Google Compute Engine';
 
 /**
  * grpc-go refuses ALTS unless /sys/class/dmi/id/product_name says the machine is a Google
@@ -31,8 +31,8 @@ exec "$@"`;
 export interface HostCommandOptions {
   /** The command that enters the host's network namespace and runs what follows it. */
   enter: readonly string[];
-  /** True when `enter` gives no mount namespace of its own (`nsenter`, unlike `ip netns exec`). */
-  ownMounts: boolean;
+  /** Make a mount namespace here (`unshare --mount`): `enter` gives none (`nsenter`, unlike `ip netns exec`). */
+  unshareMounts: boolean;
   host: string;
   /** A file to show as /etc/hosts, when `enter` does not do it. */
   hostsFile?: string;
@@ -47,7 +47,7 @@ export function labHostCommand(options: HostCommandOptions): string[] {
   return [
     ...options.enter,
     'unshare',
-    ...(options.ownMounts ? ['--mount'] : []),
+    ...(options.unshareMounts ? ['--mount'] : []),
     '--uts',
     '--',
     'sh',

@@ -6,7 +6,7 @@ import { sleep } from '../execute/process-groups.js';
 import { type LabBackend, type RemovedLab, runSetupCommand } from './lab-backend.js';
 import type { LabLayout } from './lab-layout.js';
 import { labIdsIn } from './lab-names.js';
-import { killNow, namespaceIdentity, processesIn, terminate } from './lab-processes.js';
+import { killNow, namespaceIdentity, processesIn } from './lab-processes.js';
 import { type LabRegistry, type ProcessStamp, stampOf, stillRunning } from './lab-registry.js';
 import { labHostCommand } from './lab-shell.js';
 
@@ -55,30 +55,34 @@ export class UsernsBackend implements LabBackend {
   }
 
   hostCommand(ns: string, host: string, program: readonly string[]): string[] {
-    return labHostCommand({ enter: this.enter(ns), ownMounts: true, host, hostsFile: this.hostsFile, program });
+    return labHostCommand({ enter: this.enter(ns), unshareMounts: true, host, hostsFile: this.hostsFile, program });
   }
 
   plainCommand(ns: string, program: readonly string[]): string[] {
     return [...this.enter(ns), ...program];
   }
 
-  async remove(graceMs: number): Promise<RemovedLab> {
-    const pids = this.processes();
-    await terminate(pids, graceMs);
-    return { ...this.removeNow(), processes: pids.length };
+  /**
+   * The shells of the lab and all they started, but not the pins: they stay until `removeNow`,
+   * for without a pin still running this lab's user namespace could no longer be found.
+   */
+  processes(): number[] {
+    const pins = new Set([...this.pins.values()].map((pin) => pin.pid));
+    return this.everyProcess().filter((pid) => !pins.has(pid));
   }
 
   removeNow(): RemovedLab {
-    const pids = this.processes();
+    const pids = this.everyProcess();
     killNow(pids);
     this.registry.remove(this.id);
     return { id: this.id, namespaces: [...this.pins.keys()], processes: pids.length };
   }
 
   /** Every process in the lab's user namespace: the pins, the shells and all they started. */
-  private processes(): number[] {
-    const handles = [...this.pins.values()].filter(stillRunning).map((pin) => `/proc/${pin.pid}/ns/user`);
-    return processesIn('user', handles.slice(0, 1));
+  private everyProcess(): number[] {
+    // Every pin is in the one user namespace: any pin still running leads to it.
+    const pin = [...this.pins.values()].find(stillRunning);
+    return pin ? processesInUserNamespaceOf(pin.pid) : [];
   }
 
   private enter(ns: string): string[] {
@@ -113,6 +117,7 @@ export class UsernsBackend implements LabBackend {
       exited = true;
       said ||= error.message;
     });
+    const deadline = Date.now() + PIN_TIMEOUT_MS;
     for (;;) {
       const pid = child.pid ?? 0;
       const stamp = stampOf(pid);
@@ -122,11 +127,19 @@ export class UsernsBackend implements LabBackend {
         if (!holder) this.registry.write(this.id, { ...(this.registry.read(this.id) ?? { owner: stamp }), holder: stamp });
         return;
       }
-      if (exited) throw new UserError(`setting up the lab failed: ${command.join(' ')}: ${said.trim() || 'it exited'}`);
+      const failed = `setting up the lab failed: ${command.join(' ')}`;
+      if (exited) throw new UserError(`${failed}: ${said.trim() || 'it exited'}`);
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new UserError(`${failed}: it was not in its namespaces after ${PIN_TIMEOUT_MS / 1000} s`);
+      }
       await sleep(10);
     }
   }
 }
+
+/** How long a pin may take to reach its namespaces: far more than it does (milliseconds). */
+const PIN_TIMEOUT_MS = 10_000;
 
 /**
  * The pin is where it is going: in a network namespace of its own, and in the lab's user
@@ -156,9 +169,13 @@ export function removeDeadUsernsLabs(prefix: string, registry: LabRegistry): Rem
   ].filter((id) => !registry.ownerAlive(id));
   return ids.map((id) => {
     const holder = registry.read(id)?.holder;
-    const pids = holder && stillRunning(holder) ? processesIn('user', [`/proc/${holder.pid}/ns/user`]) : [];
+    const pids = holder && stillRunning(holder) ? processesInUserNamespaceOf(holder.pid) : [];
     killNow(pids);
     registry.remove(id);
     return { id, namespaces: [], processes: pids.length };
   });
+}
+
+function processesInUserNamespaceOf(pid: number): number[] {
+  return processesIn('user', [`/proc/${pid}/ns/user`]);
 }

@@ -7,6 +7,7 @@ import { removeDeadLabs } from './lab-leftovers.js';
 import { defaultHandshakerCommand, MetadataServer } from './lab-metadata.js';
 import { hostNamespace } from './lab-names.js';
 import { NetnsBackend } from './lab-netns.js';
+import { terminate } from './lab-processes.js';
 import { LabRegistry } from './lab-registry.js';
 import { LAB_SHELL } from './lab-shell.js';
 import { type LabMode, labSupport } from './lab-support.js';
@@ -40,11 +41,10 @@ export class Lab implements LabHosts {
 
   async shellCommand(host: string, namespace: string): Promise<readonly string[]> {
     const layout = await this.ready();
-    const ns = layout.hostNamespaces.get(host);
-    if (!ns || !this.backend || ns !== hostNamespace(layout.id, namespace)) {
+    if (layout.hostNamespaces.get(host) !== hostNamespace(layout.id, namespace)) {
       throw new Error(`BUG: ${host} (netns ${namespace}) is not a host of this lab`);
     }
-    return this.backend.hostCommand(ns, host, LAB_SHELL);
+    return this.commandIn(layout, host, LAB_SHELL);
   }
 
   /** The lab, set up on the first call. */
@@ -53,15 +53,9 @@ export class Lab implements LabHosts {
     return this.setup;
   }
 
-  /** The command that runs `program` in lab host `host`, as its shell sees the host. */
+  /** The command that runs `program` in lab host `host`, as its shell sees the host (tests start servers with it). */
   async hostCommand(host: string, program: readonly string[]): Promise<string[]> {
-    const layout = await this.ready();
-    return (this.backend as LabBackend).hostCommand(layout.hostNamespaces.get(host) ?? '', host, program);
-  }
-
-  /** The log of the handshaker emulator, once it runs. */
-  get handshakerLog(): string | undefined {
-    return this.metadataServer?.log;
+    return this.commandIn(await this.ready(), host, program);
   }
 
   /** How the lab will run here; throws, saying what is missing, when it cannot. */
@@ -73,18 +67,20 @@ export class Lab implements LabHosts {
 
   private async setUp(): Promise<LabLayout> {
     const mode = this.checkSupport();
-    const { prefix, env, dir } = this.options;
+    const { prefix, env, dir, topology } = this.options;
+    // Before anything is made: a missing emulator build must not cost a lab set-up and teardown.
+    const handshaker = topology.metadata ? (this.options.handshaker ?? defaultHandshakerCommand()) : undefined;
     removeDeadLabs(prefix, env);
     const registry = LabRegistry.forThisUser(env);
     const backend = mode === 'netns' ? NetnsBackend.create(prefix, registry) : UsernsBackend.create(prefix, registry, dir);
     this.backend = backend;
-    const layout = layOutLab(this.options.topology, backend.id);
+    const layout = layOutLab(topology, backend.id);
     try {
       await backend.build(layout);
       const metadata = layout.metadata;
-      if (metadata) {
+      if (metadata && handshaker) {
         this.metadataServer = await MetadataServer.start({
-          command: this.options.handshaker ?? defaultHandshakerCommand(),
+          command: handshaker,
           inNamespace: (command) => backend.plainCommand(metadata.namespace, command),
           accounts: metadata.accounts,
           dir,
@@ -92,19 +88,28 @@ export class Lab implements LabHosts {
         });
       }
     } catch (error) {
-      this.metadataServer?.killNow();
-      backend.removeNow();
+      this.tearDownNow();
       throw error;
     }
     return layout;
+  }
+
+  private commandIn(layout: LabLayout, host: string, program: readonly string[]): string[] {
+    const ns = layout.hostNamespaces.get(host);
+    if (!ns || !this.backend) throw new Error(`BUG: ${host} is not a host of this lab`);
+    return this.backend.hostCommand(ns, host, program);
   }
 
   /** Stops the handshaker, then whatever else runs in the lab, and removes the lab. */
   async tearDown(): Promise<void> {
     if (!this.setup) return;
     await this.setup.catch(() => undefined);
-    await this.metadataServer?.stop(GRACE_MS);
-    await this.backend?.remove(GRACE_MS);
+    try {
+      await this.metadataServer?.stop(GRACE_MS);
+      if (this.backend) await terminate(this.backend.processes(), GRACE_MS);
+    } finally {
+      this.backend?.removeNow();
+    }
   }
 
   /** Kills everything in the lab and removes it, synchronously: the runner exits right after. */

@@ -147,8 +147,11 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     return { result, sessionId };
   } finally {
     try {
-      await hosts.close();
-      await lab?.tearDown();
+      try {
+        await hosts.close();
+      } finally {
+        await lab?.tearDown();
+      }
     } finally {
       // Signals stay handled until the lab is gone: a second Ctrl-C meanwhile still removes it.
       detach();

@@ -230,7 +230,7 @@ describe('lab topology', () => {
   });
 
   it('puts every host on one network, 192.0.2.0/24 from .10 up, when none is given', () => {
-    expect(lab('    hosts: { b: { netns: b }, a: { netns: a } }', '    metadata: {}')).toEqual({
+    expect(lab('    hosts: { b: { netns: b }, a: { netns: a } }', '    metadata: { service_accounts: { a: a@p.iam.gserviceaccount.com } }')).toEqual({
       hosts: [
         { name: 'b', namespace: 'b' },
         { name: 'a', namespace: 'a' },
@@ -246,7 +246,7 @@ describe('lab topology', () => {
         },
       ],
       routes: {},
-      metadata: { serviceAccounts: {} },
+      metadata: { serviceAccounts: { a: 'a@p.iam.gserviceaccount.com' } },
     });
   });
 
@@ -311,6 +311,12 @@ describe('lab topology', () => {
       ['    hosts: { a: local }', '    metadata: {}'],
       5,
       'targets.lab.metadata: only a target whose hosts are all netns hosts has metadata (host a is local)',
+    ],
+    [
+      'metadata without service accounts',
+      ['    hosts: { a: { netns: a } }', '    metadata: {}'],
+      5,
+      'targets.lab.metadata: metadata needs service_accounts: each lab host that uses ALTS, with its service account',
     ],
     ['routes without lab hosts', ['    routes: { a: ["default via 192.0.2.1"] }'], 4, 'targets.lab.routes: routes needs netns hosts'],
     [

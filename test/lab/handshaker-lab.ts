@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { labHostCommand } from '../../src/lab/lab-shell.js';
 import { type LoggedProcess, startProcess } from './handshaker-helpers.js';
 
 /**
@@ -9,11 +10,6 @@ import { type LoggedProcess, startProcess } from './handshaker-helpers.js';
  */
 
 export const METADATA_IP = '169.254.169.254';
-
-// grpc-go's ALTS runs only where /sys/class/dmi/id/product_name says Google. `ip netns exec` gives
-// the command a private mount namespace, so this tmpfs hides /sys/class from that command alone.
-const GCE_SHIM =
-  'mount -t tmpfs tmpfs /sys/class && mkdir -p /sys/class/dmi/id && echo "Google Compute Engine" > /sys/class/dmi/id/product_name && exec "$@"';
 
 function ip(...args: string[]): void {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -55,10 +51,14 @@ export class HandshakerLab {
     }
   }
 
-  /** Starts `argv` in namespace `ns`; `gce` runs it behind the DMI shim, as on a GCE VM. */
+  /**
+   * Starts `argv` in namespace `ns`; `gce` runs it as the lab runs a host's commands, behind its
+   * DMI shim (grpc-go's ALTS runs only where /sys/class/dmi/id/product_name says Google).
+   */
   start(ns: string, argv: string[], options: { gce?: boolean } = {}): LoggedProcess {
-    const command = options.gce ? ['sh', '-c', GCE_SHIM, 'sh', ...argv] : argv;
-    const process = startProcess('ip', ['netns', 'exec', ns, ...command]);
+    const enter = ['ip', 'netns', 'exec', ns];
+    const [program, ...args] = options.gce ? labHostCommand({ enter, unshareMounts: false, host: ns, program: argv }) : [...enter, ...argv];
+    const process = startProcess(program as string, args);
     this.#processes.push(process);
     return process;
   }

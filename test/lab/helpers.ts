@@ -1,6 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFrontMatter } from '../../src/format/front-matter.js';
 import type { LabTopology } from '../../src/format/tutorial.js';
@@ -89,11 +88,11 @@ export function sweep(prefix: string): void {
 }
 
 /**
- * A stand-in for the ALTS handshaker emulator (its author tests the real one): listens where it
- * is told, says so, and logs each connection with the account its source address maps to.
+ * A stand-in for the ALTS handshaker emulator (its author tests the real one), written into `dir`:
+ * listens where it is told, says so, and logs each connection with the account its source
+ * address maps to.
  */
-export function standInHandshaker(): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'atlt-handshaker-'));
+export function standInHandshaker(dir: string): string[] {
   const script = join(dir, 'stand-in.mjs');
   writeFileSync(
     script,

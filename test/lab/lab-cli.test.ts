@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,17 +8,18 @@ import { namespacesWith, processesInNamespaces, survivors, sweep, traces } from 
 
 const PREFIX = 'atltc-';
 
+/** Removed after the tests: the fake gcloud's directory and the empty state home. */
+const scratch = mkdtempSync(join(tmpdir(), 'atlt-cli-'));
+
 /** A gcloud with no account: the default target must then be the lab. */
-function gcloudWithoutAccount(): string {
-  const bin = mkdtempSync(join(tmpdir(), 'atlt-bin-'));
-  writeFileSync(join(bin, 'gcloud'), '#!/bin/sh\necho "ERROR: (gcloud) no active account" >&2\nexit 1\n');
-  chmodSync(join(bin, 'gcloud'), 0o755);
-  return bin;
-}
+const gcloudWithoutAccount = join(scratch, 'bin');
+mkdirSync(gcloudWithoutAccount);
+writeFileSync(join(gcloudWithoutAccount, 'gcloud'), '#!/bin/sh\necho "ERROR: (gcloud) no active account" >&2\nexit 1\n');
+chmodSync(join(gcloudWithoutAccount, 'gcloud'), 0o755);
 
 function project(prefix = PREFIX) {
   const { dir, home } = makeProject('lab');
-  const env = { ALTS_TUTOR_HOME: home, ALTS_TUTOR_LAB_PREFIX: prefix, PATH: `${gcloudWithoutAccount()}:${process.env.PATH}` };
+  const env = { ALTS_TUTOR_HOME: home, ALTS_TUTOR_LAB_PREFIX: prefix, PATH: `${gcloudWithoutAccount}:${process.env.PATH}` };
   return {
     dir,
     cli: (args: string[], extra: NodeJS.ProcessEnv = {}) => runCli(args, { cwd: dir, env: { ...env, ...extra } }),
@@ -39,6 +40,7 @@ async function waitFor(condition: () => boolean): Promise<void> {
 
 afterAll(() => {
   for (const prefix of [PREFIX, 'atltd-', 'atlte-']) sweep(prefix);
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 describe('lab tutorials on the command line', () => {
@@ -140,7 +142,7 @@ describe('the lab of a run that was killed', () => {
     expect(running).toHaveLength(3);
     expect(running.filter((ns) => left.includes(ns))).toEqual([]);
     // cleanup from elsewhere (no session of its own) must not touch the live run's lab.
-    const emptyHome = join(mkdtempSync(join(tmpdir(), 'atlt-home-')), 'state');
+    const emptyHome = join(scratch, 'empty-home');
     mkdirSync(emptyHome);
     const cleanup = await killed.cli(['cleanup', '--yes'], { ALTS_TUTOR_HOME: emptyHome });
     expect(cleanup.stdout).not.toContain('removed lab');

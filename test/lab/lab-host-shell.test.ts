@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,8 @@ const PREFIX = 'atltb-';
 describe('the persistent shell of a lab host', () => {
   // No networks given: both hosts are on the default network, from 192.0.2.10 up.
   const topology = topologyOf('targets:\n  lab:\n    hosts: { alpha: { netns: alpha }, beta: { netns: beta } }\n');
-  const lab = new Lab({ topology, prefix: PREFIX, dir: mkdtempSync(join(tmpdir(), 'atlt-shell-')), env: process.env });
+  const dir = mkdtempSync(join(tmpdir(), 'atlt-shell-'));
+  const lab = new Lab({ topology, prefix: PREFIX, dir, env: process.env });
   const pool = new HostPool(tmpdir(), process.env, lab);
   const spec = (name: string): HostSpec => ({ kind: 'netns', namespace: name });
 
@@ -21,6 +22,7 @@ describe('the persistent shell of a lab host', () => {
     await pool.close();
     lab.tearDownNow();
     sweep(PREFIX);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('is bash itself, started by the runner, inside the host', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ targets:
 describe('a lab of three hosts on two networks with a router and a metadata host', () => {
   const dmiOutside = existsSync('/sys/class/dmi');
   const dir = mkdtempSync(join(tmpdir(), 'atlt-lab-'));
-  const lab = new Lab({ topology: topologyOf(TOPOLOGY), prefix: PREFIX, dir, env: process.env, handshaker: standInHandshaker() });
+  const lab = new Lab({ topology: topologyOf(TOPOLOGY), prefix: PREFIX, dir, env: process.env, handshaker: standInHandshaker(dir) });
   let layout: LabLayout;
   let webServer: { pid: number; stop(): void } | undefined;
 
@@ -39,6 +39,7 @@ describe('a lab of three hosts on two networks with a router and a metadata host
     webServer?.stop();
     lab.tearDownNow();
     sweep(PREFIX);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('gives each host its addresses and the names of the others', async () => {
@@ -89,7 +90,7 @@ describe('a lab of three hosts on two networks with a router and a metadata host
       const reply = await runInHost(lab, host, 'timeout 3 bash -c "exec 3<>/dev/tcp/metadata.google.internal/8080 && cat <&3"');
       expect(reply, host).toEqual({ status: 0, output: 'ok\n' });
     }
-    const log = readFileSync(lab.handshakerLog ?? '', 'utf8');
+    const log = readFileSync(join(dir, 'handshaker.log'), 'utf8');
     expect(log).toContain('connection from 192.0.2.10 as client@lab-project.iam.gserviceaccount.com');
     expect(log).toContain('connection from 198.51.100.10 as web@lab-project.iam.gserviceaccount.com');
     expect(log).toContain('connection from 192.0.2.1 as nobody');
@@ -105,6 +106,8 @@ describe('a lab of three hosts on two networks with a router and a metadata host
     expect(traces(PREFIX).length).toBeGreaterThan(0);
     await lab.tearDown();
     expect(traces(PREFIX)).toEqual([]);
+    // The owner record is written beside it first, then linked into place: no draft stays.
+    expect(readdirSync('/run/alts-tutor/labs')).not.toContain(`.draft-${process.pid}`);
     expect(await survivors(pids)).toEqual([]);
   });
 });

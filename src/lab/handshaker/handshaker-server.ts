@@ -23,7 +23,7 @@ export function loadHandshakerProto(): PackageDefinition {
 }
 
 /** The caller's IPv4 address from grpc-js's peer string ("10.0.0.2:40000", "::ffff:10.0.0.2:40000"). */
-export function sourceAddressOf(peer: string): string {
+function sourceAddressOf(peer: string): string {
   return /(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?$/.exec(peer)?.[1] ?? peer;
 }
 

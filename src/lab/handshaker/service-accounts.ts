@@ -6,7 +6,7 @@ import { UserError } from '../../errors.js';
  * The emulator's table of identities: `{ "<IPv4 source address>": "<service account>", … }`. It
  * stands in for what GCE knows from the VM itself: which service account a host runs as.
  */
-export function parseServiceAccounts(text: string, file: string): Map<string, string> {
+function parseServiceAccounts(text: string, file: string): Map<string, string> {
   let table: unknown;
   try {
     table = JSON.parse(text);
