@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TutorialError } from '../../src/errors.js';
-import { topologyOf } from './helpers.js';
+import { topologyOf } from '../lab/helpers.js';
 
 // What the front matter's lab keys must satisfy for the lab to start (more in test/format/front-matter.test.ts).
 
