@@ -230,7 +230,9 @@ describe('lab topology', () => {
   });
 
   it('puts every host on one network, 192.0.2.0/24 from .10 up, when none is given', () => {
-    expect(lab('    hosts: { b: { netns: b }, a: { netns: a } }', '    metadata: { service_accounts: { a: a@p.iam.gserviceaccount.com } }')).toEqual({
+    expect(
+      lab('    hosts: { b: { netns: b }, a: { netns: a } }', '    metadata: { service_accounts: { a: a@p.iam.gserviceaccount.com } }'),
+    ).toEqual({
       hosts: [
         { name: 'b', namespace: 'b' },
         { name: 'a', namespace: 'a' },
