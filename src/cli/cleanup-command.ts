@@ -6,7 +6,6 @@ import {
   type OpenLedgerEntry,
   resourceTable,
   sessionMatcher,
-  type TutorResource,
 } from '../cloud/cloud-cleanup.js';
 import { credentialsFor } from '../cloud/cloud-credentials.js';
 import { readCloudSettings } from '../cloud/cloud-settings.js';
@@ -57,14 +56,22 @@ export async function cleanupCommand(reference: string | undefined, options: Cle
     if (session) write(describeTeardown(session));
   } else if (session) {
     // The tutorial's own teardown, and the labs of dead runs (src/run/resume-session.ts).
-    status = await sessionCommand('cleanup', session.id, {
-      vars: options.vars,
-      yes: options.yes,
-      ci: options.ci,
-      reporter: options.reporter,
-    });
+    const interrupt = watchInterrupt();
+    try {
+      status = await sessionCommand('cleanup', session.id, {
+        vars: options.vars,
+        yes: options.yes,
+        ci: options.ci,
+        reporter: options.reporter,
+      });
+    } finally {
+      interrupt.stop();
+    }
+    // Ctrl-C during the teardown stops the whole cleanup: nothing is deleted after it. (The run
+    // reports a teardown stopped by Ctrl-C as failed, not interrupted: the signal is what counts.)
+    if (interrupt.seen() || status === EXIT.interrupted) return EXIT.interrupted;
   } else {
-    // LAB LEFTOVERS: no session to tear down, but what dead runs left of their labs goes all the same.
+    // No session to tear down, but what dead runs left of their labs goes all the same.
     removeLabLeftovers(env, write);
   }
 
@@ -76,12 +83,24 @@ export async function cleanupCommand(reference: string | undefined, options: Cle
 
 /** The session named, else the latest of the tutorial named, else (nothing named) the latest; undefined when there is none here. */
 function localSession(store: SessionStore, reference: string | undefined): Session | undefined {
-  try {
-    return findSession(store, reference, () => true);
-  } catch (error) {
-    if (error instanceof UserError && /^no unfinished session/.test(error.message)) return undefined;
-    throw error;
-  }
+  if (!store.ids().some(sessionMatcher(reference))) return undefined;
+  return findSession(store, reference, () => true);
+}
+
+/** Notes whether SIGINT, SIGTERM or SIGHUP arrived until `stop()`; the run's own handler still acts on them. */
+function watchInterrupt(): { seen(): boolean; stop(): void } {
+  let seen = false;
+  const note = () => {
+    seen = true;
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, note);
+  return {
+    seen: () => seen,
+    stop: () => {
+      for (const signal of signals) process.off(signal, note);
+    },
+  };
 }
 
 function removeLabLeftovers(env: NodeJS.ProcessEnv, write: (text: string) => void): void {
@@ -121,16 +140,7 @@ interface CloudScope {
  */
 function cloudScope(store: SessionStore, reference: string | undefined, session: Session | undefined): CloudScope {
   const sessions = sessionMatcher(reference);
-  const concerned = store
-    .ids()
-    .filter(sessions)
-    .flatMap((id) => {
-      try {
-        return [store.load(id)];
-      } catch {
-        return [];
-      }
-    });
+  const concerned = readableSessions(store, sessions);
   const ledger = concerned.flatMap((found) => openEntries(found.resources).map((entry) => ({ ...entry, session: found.id })));
   if (reference === undefined) return { look: true, required: false, what: 'every session', sessions, ledger };
   const what = session?.id === reference ? `session ${reference}` : `the sessions of ${reference}`;
@@ -150,7 +160,7 @@ async function cleanupCloud(
   if (!project) {
     if (scope.required) {
       throw new UserError(
-        `no session ${scope.what.replace(/^session /, '')} here, and no cloud project to look for its resources in`,
+        `no ${scope.what} here, and no cloud project to look for its resources in`,
         'alts-tutor status lists the sessions; gcloud config set project PROJECT_ID',
       );
     }
@@ -228,20 +238,29 @@ function describeOutcome(outcome: DeleteOutcome): string {
 /** Sessions whose runner is alive now, with its pid: their resources are in use. */
 function runningSessions(store: SessionStore): Map<string, number> {
   const running = new Map<string, number>();
-  for (const id of store.ids()) {
-    try {
-      const session = store.load(id);
-      if (session.status === 'running' && session.pid !== undefined && session.pid !== process.pid && processRunning(session.pid))
-        running.set(id, session.pid);
-    } catch {
-      // An unreadable session has no resources to protect.
-    }
+  for (const session of readableSessions(store)) {
+    if (session.status === 'running' && session.pid !== undefined && session.pid !== process.pid && processRunning(session.pid))
+      running.set(session.id, session.pid);
   }
   return running;
 }
 
+/** The sessions here that `wanted` picks and can be read; an unreadable one has no ledger and no runner to protect. */
+function readableSessions(store: SessionStore, wanted: (id: string) => boolean = () => true): Session[] {
+  return store
+    .ids()
+    .filter(wanted)
+    .flatMap((id) => {
+      try {
+        return [store.load(id)];
+      } catch {
+        return [];
+      }
+    });
+}
+
 /** The ledger of a session here learns that a resource is gone; sessions from elsewhere have none. */
-function recordDeleted(store: SessionStore, sessionId: string, resource: TutorResource | CloudResource, by: string): void {
+function recordDeleted(store: SessionStore, sessionId: string, resource: CloudResource, by: string): void {
   if (!store.ids().includes(sessionId)) return;
   const { kind, name, project, location } = resource;
   let unlock: (() => void) | undefined;

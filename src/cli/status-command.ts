@@ -1,3 +1,4 @@
+import { sessionMatcher } from '../cloud/cloud-cleanup.js';
 import { type LedgerEntry, openEntries, summarizeResources } from '../cloud/ledger.js';
 import { formatDuration } from '../format/durations.js';
 import { SessionStore } from '../session/session-store.js';
@@ -25,8 +26,8 @@ export interface SessionSummary {
 export function statusCommand(reference: string | undefined, options: { json: boolean }): number {
   const store = new SessionStore();
   const summaries: SessionSummary[] = [];
-  for (const id of store.ids().reverse()) {
-    if (reference !== undefined && id !== reference && !id.startsWith(`${reference}-`)) continue;
+  // The sessions `cleanup` would name: `status alts` is not about alts-grpc's.
+  for (const id of store.ids().reverse().filter(sessionMatcher(reference))) {
     try {
       const session = store.load(id);
       const failed = session.steps.find((step) => step.status === 'failed');
@@ -41,14 +42,7 @@ export function statusCommand(reference: string | undefined, options: { json: bo
         ...(failed?.reason !== undefined && { reason: failed.reason }),
         updatedAt: session.updatedAt,
         background: session.background.map((job) => job.step),
-        resources: openEntries(session.resources).map(({ kind, name, location, project, step, createdAt }) => ({
-          kind,
-          name,
-          ...(location !== undefined && { location }),
-          ...(project !== undefined && { project }),
-          step,
-          createdAt,
-        })),
+        resources: openEntries(session.resources),
       });
     } catch (error) {
       process.stderr.write(`alts-tutor: ${(error as Error).message}\n`);

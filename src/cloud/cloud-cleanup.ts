@@ -1,7 +1,7 @@
 import { CloudApiError } from './cloud-errors.js';
 import type { ComputeApi } from './compute-client.js';
 import type { IamApi, ServiceAccount } from './iam-client.js';
-import { type CloudResource, kindName, type LedgerEntry, SESSION_LABEL } from './ledger.js';
+import { type CloudResource, kindName, type LedgerEntry, SESSION_LABEL, sameResource } from './ledger.js';
 
 /** A cloud resource alts-tutor made, found by its label, its description or a session's ledger. */
 export interface TutorResource extends CloudResource {
@@ -80,7 +80,7 @@ export async function findTutorResources(options: FindOptions): Promise<FoundRes
     });
   }
   for (const rule of await compute.listFirewalls()) {
-    const session = DESCRIPTION_MARK.exec(rule.description)?.[1];
+    const session = markedSession(rule.description);
     if (session !== undefined && sessions(session)) {
       resources.push({ kind: 'firewalls', name: rule.name, project, session, foundBy: 'description', deletable: true });
     }
@@ -92,7 +92,7 @@ export async function findTutorResources(options: FindOptions): Promise<FoundRes
     warnings.push(`service accounts were not checked: ${error instanceof Error ? error.message : String(error)}`);
   }
   for (const account of accounts ?? []) {
-    const session = DESCRIPTION_MARK.exec(account.description)?.[1];
+    const session = markedSession(account.description);
     if (session !== undefined && sessions(session)) {
       resources.push({
         kind: 'serviceAccounts',
@@ -107,12 +107,7 @@ export async function findTutorResources(options: FindOptions): Promise<FoundRes
 
   const gone: OpenLedgerEntry[] = [];
   for (const entry of options.ledger) {
-    const known = resources.find(
-      (resource) =>
-        resource.kind === entry.kind &&
-        resource.name === entry.name &&
-        (entry.location === undefined || resource.location === undefined || entry.location === resource.location),
-    );
+    const known = resources.find((resource) => resource.session === entry.session && sameResource(resource, entry));
     if (known) {
       known.step ??= entry.step;
       continue;
@@ -129,24 +124,27 @@ export async function findTutorResources(options: FindOptions): Promise<FoundRes
       resources.push({ ...fromLedger, ...(entry.location !== undefined && { location: entry.location }), deletable: false });
       continue;
     }
+    // A resource of that name that another session has labelled or marked since is not this
+    // entry's any more (deleted by hand, made again by another run): it is gone, and left alone.
+    const ours = (session: string | undefined) => session === undefined || session === entry.session;
     if (entry.kind === 'instances') {
       if (entry.location === undefined || (zone !== undefined && entry.location !== zone)) continue;
       const instance = await compute.getInstance(entry.location, entry.name);
-      if (instance) resources.push({ ...fromLedger, location: entry.location, status: instance.status, deletable: true });
-      else gone.push(entry);
+      if (instance && ours(instance.labels[SESSION_LABEL])) {
+        resources.push({ ...fromLedger, location: entry.location, status: instance.status, deletable: true });
+      } else gone.push(entry);
     } else if (entry.kind === 'firewalls') {
-      if (await compute.getFirewall(entry.name)) resources.push({ ...fromLedger, deletable: true });
+      const rule = await compute.getFirewall(entry.name);
+      if (rule && ours(markedSession(rule.description))) resources.push({ ...fromLedger, deletable: true });
       else gone.push(entry);
     } else if (entry.kind === 'serviceAccounts') {
       if (!accounts) continue;
-      if (accounts.some((account) => accountId(account.email) === entry.name)) resources.push({ ...fromLedger, deletable: true });
+      const account = accounts.find((candidate) => accountId(candidate.email) === entry.name);
+      if (account && ours(markedSession(account.description))) resources.push({ ...fromLedger, deletable: true });
       else gone.push(entry);
     } else {
-      resources.push({
-        ...fromLedger,
-        ...(entry.location !== undefined && { location: entry.location }),
-        deletable: DELETABLE.has(entry.kind),
-      });
+      // Kinds alts-tutor does not delete: listed with the command that does, unchecked.
+      resources.push({ ...fromLedger, ...(entry.location !== undefined && { location: entry.location }), deletable: false });
     }
   }
   return { resources, gone, warnings };
@@ -154,7 +152,7 @@ export async function findTutorResources(options: FindOptions): Promise<FoundRes
 
 export interface DeleteOutcome {
   resource: TutorResource;
-  error?: CloudApiError;
+  error?: Error;
 }
 
 /**
@@ -174,9 +172,9 @@ export async function deleteTutorResources(
       outcomes.push({ resource });
       onOutcome({ resource });
     } catch (error) {
-      const failure = error instanceof CloudApiError ? error : new CloudApiError(kindName(resource.kind), String(error));
       // Gone already is what was wanted.
-      const outcome = failure.notFound ? { resource } : { resource, error: failure };
+      const gone = error instanceof CloudApiError && error.notFound;
+      const outcome = gone ? { resource } : { resource, error: error instanceof Error ? error : new Error(String(error)) };
       outcomes.push(outcome);
       onOutcome(outcome);
     }
@@ -237,6 +235,11 @@ function manualDelete(resource: TutorResource): string {
   if (DELETABLE.has(resource.kind))
     return `it is in project ${resource.project}; run alts-tutor cleanup with CLOUDSDK_CORE_PROJECT=${resource.project}`;
   return `gcloud compute ${resource.kind} delete ${resource.name}${scope}${project}`;
+}
+
+/** The session `alts-tutor-session=<id>` in a description names, if any. */
+function markedSession(description: string): string | undefined {
+  return DESCRIPTION_MARK.exec(description)?.[1];
 }
 
 function accountId(email: string): string {

@@ -134,12 +134,12 @@ export async function openCompute(settings: CloudSettings, credentials: CloudCre
       | 'ZoneOperationsClient'
       | 'GlobalOperationsClient',
   >(name: K): InstanceType<ComputeV1[K]> {
-    let made_ = made.get(name) as InstanceType<ComputeV1[K]> | undefined;
-    if (!made_) {
-      made_ = new compute[name](options) as InstanceType<ComputeV1[K]>;
-      made.set(name, made_);
+    let existing = made.get(name) as InstanceType<ComputeV1[K]> | undefined;
+    if (!existing) {
+      existing = new compute[name](options) as InstanceType<ComputeV1[K]>;
+      made.set(name, existing);
     }
-    return made_;
+    return existing;
   }
 
   const call = async <T>(body: () => Promise<T>): Promise<T> => {
@@ -258,7 +258,7 @@ export async function openCompute(settings: CloudSettings, credentials: CloudCre
         await waitForOperation(started.latestResponse as Operation);
       }),
     close: async () => {
-      await Promise.all([...made.values()].map((made_) => (made_ as { close(): Promise<void> }).close()));
+      await Promise.all([...made.values()].map((one) => (one as { close(): Promise<void> }).close()));
     },
   };
 }

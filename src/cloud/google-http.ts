@@ -41,8 +41,13 @@ export async function fetchGoogle(api: string, url: string, request: GoogleReque
   }
 }
 
-/** A JSON request; a non-2xx answer becomes a `CloudApiError` with what the API said. */
-export async function googleJson<T>(api: string, url: string, request: GoogleRequest, credentials: CloudCredentials): Promise<T> {
+/** A JSON request (accept and content-type are set here); a non-2xx answer becomes a `CloudApiError` with what the API said. */
+export async function googleJson<T>(
+  api: string,
+  url: string,
+  request: Omit<GoogleRequest, 'headers'>,
+  credentials: CloudCredentials,
+): Promise<T> {
   const response = await fetchGoogle(
     api,
     url,

@@ -154,6 +154,11 @@ export function sshBanner(host: string, port: number, timeoutMs: number, signal?
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
+    // Aborted already (during the ssh probe, say): its abort event has fired and will not again.
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();

@@ -132,14 +132,19 @@ export function kindName(kind: string, count = 1): string {
 
 /** `2 VMs (alts-server, alts-client), 1 firewall rule (allow-ssh)`, or '' when the list is empty. */
 export function summarizeResources(resources: readonly CloudResource[]): string {
-  const byKind = new Map<string, string[]>();
-  for (const resource of resources) byKind.set(resource.kind, [...(byKind.get(resource.kind) ?? []), resource.name]);
-  return [...byKind].map(([kind, names]) => `${names.length} ${kindName(kind, names.length)} (${names.join(', ')})`).join(', ');
+  return [...namesByKind(resources)]
+    .map(([kind, names]) => `${names.length} ${kindName(kind, names.length)} (${names.join(', ')})`)
+    .join(', ');
 }
 
 /** `2 VMs, 1 firewall rule`: the same, without the names, for a line that has little room. */
 export function countResources(resources: readonly CloudResource[]): string {
-  const counts = new Map<string, number>();
-  for (const resource of resources) counts.set(resource.kind, (counts.get(resource.kind) ?? 0) + 1);
-  return [...counts].map(([kind, count]) => `${count} ${kindName(kind, count)}`).join(', ');
+  return [...namesByKind(resources)].map(([kind, names]) => `${names.length} ${kindName(kind, names.length)}`).join(', ');
+}
+
+/** The names of each kind, kinds in the order they first appear. */
+function namesByKind(resources: readonly CloudResource[]): Map<string, string[]> {
+  const byKind = new Map<string, string[]>();
+  for (const resource of resources) byKind.set(resource.kind, [...(byKind.get(resource.kind) ?? []), resource.name]);
+  return byKind;
 }

@@ -2,7 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { Plan } from '../plan/plan-steps.js';
-import { credentialsFor, gcloudAccessToken } from './cloud-credentials.js';
+import { type CloudCredentials, credentialsFor } from './cloud-credentials.js';
 import { CloudApiError } from './cloud-errors.js';
 import { type CloudSettings, readCloudSettings } from './cloud-settings.js';
 import { type ComputeApi, type ComputeQuota, openCompute } from './compute-client.js';
@@ -34,8 +34,6 @@ export interface PreflightInput {
   /** VMs the tutorial creates, and their machine type (gcloud's default: n1-standard-1). */
   vms: number;
   machineType?: string;
-  /** Opens Compute Engine with the settings found (the real client; tests may pass their own). */
-  openCompute?: (settings: CloudSettings) => Promise<ComputeApi>;
 }
 
 /** gcloud's machine type when `instances create` is given none. */
@@ -70,7 +68,9 @@ export async function preflightGcp(input: PreflightInput): Promise<PreflightRepo
   add({ title: 'gcloud', state: 'ok', detail: 'installed' });
 
   const settings = await readCloudSettings(input.env);
-  const credentialsOk = await checkCredentials(settings, input.env, add);
+  // One token for all the checks: each `gcloud auth print-access-token` takes about a second.
+  const credentials = credentialsFor(settings, input.env);
+  const credentialsOk = await checkCredentials(settings, credentials, add);
   const project = input.project || settings.project;
   if (project) add({ title: 'project', state: 'ok', detail: project });
   else
@@ -89,7 +89,7 @@ export async function preflightGcp(input: PreflightInput): Promise<PreflightRepo
   const withProject = { ...settings, project };
   let api: ComputeApi;
   try {
-    api = await (input.openCompute ?? ((chosen) => openCompute(chosen, credentialsFor(chosen, input.env))))(withProject);
+    api = await openCompute(withProject, credentials);
   } catch (error) {
     add(failedCall('Compute Engine API', error, project));
     for (const title of ['IAM API', 'zone', 'quota']) skip(title, 'the Compute Engine API');
@@ -102,12 +102,12 @@ export async function preflightGcp(input: PreflightInput): Promise<PreflightRepo
       add({ title: 'Compute Engine API', state: 'ok', detail: `enabled in ${project}` });
     } catch (error) {
       add(failedCall('Compute Engine API', error, project));
+      add(await checkIam(withProject, credentials));
       skip('zone', 'the Compute Engine API');
       skip('quota', 'the Compute Engine API');
-      add(await checkIam(withProject, input.env));
       return done({ project, ...(zone && { zone }) });
     }
-    const [iam, zoneChecks] = await Promise.all([checkIam(withProject, input.env), checkZoneAndQuota(api, zone, input, projectQuotas)]);
+    const [iam, zoneChecks] = await Promise.all([checkIam(withProject, credentials), checkZoneAndQuota(api, zone, input, projectQuotas)]);
     add(iam);
     for (const check of zoneChecks) add(check);
     return done({ project, ...(zone && { zone }) });
@@ -116,7 +116,11 @@ export async function preflightGcp(input: PreflightInput): Promise<PreflightRepo
   }
 }
 
-async function checkCredentials(settings: CloudSettings, env: NodeJS.ProcessEnv, add: (check: PreflightCheck) => void): Promise<boolean> {
+async function checkCredentials(
+  settings: CloudSettings,
+  credentials: CloudCredentials,
+  add: (check: PreflightCheck) => void,
+): Promise<boolean> {
   if (settings.credentialsDisabled) {
     add({ title: 'credentials', state: 'ok', detail: 'disabled (auth/disable_credentials): requests carry none' });
     return true;
@@ -126,7 +130,7 @@ async function checkCredentials(settings: CloudSettings, env: NodeJS.ProcessEnv,
     return false;
   }
   try {
-    await gcloudAccessToken(env);
+    await credentials.headers();
     add({ title: 'credentials', state: 'ok', detail: settings.account });
     return true;
   } catch (error) {
@@ -136,12 +140,12 @@ async function checkCredentials(settings: CloudSettings, env: NodeJS.ProcessEnv,
 }
 
 /** IAM is asked of Service Usage: listing service accounts would need more permissions than reading this. */
-async function checkIam(settings: CloudSettings & { project: string }, env: NodeJS.ProcessEnv): Promise<PreflightCheck> {
+async function checkIam(settings: CloudSettings & { project: string }, credentials: CloudCredentials): Promise<PreflightCheck> {
   const title = 'IAM API';
   const fix = `gcloud services enable iam.googleapis.com --project ${settings.project}`;
   try {
     const url = `${settings.endpoints.serviceusage}v1/projects/${encodeURIComponent(settings.project)}/services/iam.googleapis.com`;
-    const service = await googleJson<{ state?: string }>('Service Usage', url, {}, credentialsFor(settings, env));
+    const service = await googleJson<{ state?: string }>('Service Usage', url, {}, credentials);
     if (service.state === 'ENABLED') return { title, state: 'ok', detail: `enabled in ${settings.project}` };
     return { title, state: 'failed', detail: `not enabled in ${settings.project} (${service.state ?? 'state unknown'})`, fix };
   } catch (error) {
@@ -330,14 +334,15 @@ export function plannedVms(plan: Plan, variables: Readonly<Record<string, string
       const firstFlag = words.findIndex((word) => word.startsWith('-'));
       names += (firstFlag === -1 ? words : words.slice(0, firstFlag)).filter(Boolean).length;
       const type = /--machine-type(?:=|\s+)("?)(\S+?)\1(?:\s|$)/.exec(match[1] ?? '')?.[2];
-      if (machineType === undefined && type !== undefined) machineType = resolveVariables(type, variables);
+      if (machineType === undefined && type !== undefined) machineType = expandVariables(type, variables);
     }
   }
   const hosts = Object.values(plan.target.hosts).filter((host) => host.kind === 'gce').length;
   return { vms: Math.max(names, hosts), ...(machineType !== undefined && !machineType.includes('$') && { machineType }) };
 }
 
-function resolveVariables(text: string, variables: Readonly<Record<string, string>>): string {
+/** `$TYPE`/`${TYPE}` → its value; unknown names stay as written. */
+function expandVariables(text: string, variables: Readonly<Record<string, string>>): string {
   return text.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (whole, name: string) => variables[name] ?? whole);
 }
 

@@ -3,8 +3,8 @@ import type { Plan } from '../plan/plan-steps.js';
 
 /**
  * Preflight of a Google Cloud run (gcloud, project, APIs, quota, zone): resolves with its
- * one-line summary, or throws a PreflightError listing each problem with its fix. The cloud
- * modules are imported here, on a gcp run only.
+ * one-line summary, or throws a PreflightError listing each problem with its fix.
+ * `@google-cloud/compute` itself is loaded only when the preflight opens Compute Engine.
  */
 export async function preflightCloud(plan: Plan, values: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv): Promise<string> {
   const { preflightGcp, plannedVms, PreflightError, preflightSummary } = await import('../cloud/preflight.js');

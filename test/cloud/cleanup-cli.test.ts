@@ -77,6 +77,11 @@ describe('the ledger', () => {
       'serviceAccounts/tutor-sa by service-account',
     ]);
   });
+
+  it('status of a tutorial shows its sessions, not those of a tutorial whose id merely starts the same', async () => {
+    expect((await cli(['status', 'two-vms'])).stdout).toContain(sessionId);
+    expect((await cli(['status', 'two'])).stdout).toBe('no sessions\n');
+  });
 });
 
 describe('cleanup', () => {

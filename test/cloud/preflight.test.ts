@@ -4,7 +4,7 @@ import { formatPreflight, PreflightError, plannedVms, preflightGcp, preflightSum
 import { loadTutorial } from '../../src/format/catalog.js';
 import { planSteps } from '../../src/plan/plan-steps.js';
 import { type FakeComputeOptions, startFakeCompute } from '../support/fake-compute.js';
-import { removeScratch, scratchDir } from './helpers.js';
+import { fakeGcloud, removeScratch, scratchDir } from './helpers.js';
 
 /**
  * Preflight of a gcp run against the fake Compute API, with the real gcloud reading a private
@@ -45,6 +45,20 @@ describe('preflight', () => {
     expect(preflightSummary(report)).toBe(
       'preflight: project test-project, zone us-central1-a, room for 2 VMs of n1-standard-1 (2 vCPUs) in us-central1: ready',
     );
+  });
+
+  it('with gcloud’s credentials, asks it for a token once and sends it to every API', async () => {
+    const { env, fake } = await fakeEnv();
+    const gcloud = fakeGcloud({ token: 'ya29.preflight', account: 'me@example.com', project: 'test-project' });
+    const report = await preflightGcp({
+      env: { ...env, CLOUDSDK_AUTH_DISABLE_CREDENTIALS: '', PATH: `${gcloud.path}:${env.PATH}` },
+      zone: 'us-central1-a',
+      vms: 1,
+    });
+    expect(byTitle(report).credentials).toMatchObject({ state: 'ok', detail: 'me@example.com' });
+    expect(report.ok).toBe(true);
+    expect(gcloud.calls().filter((call) => call.startsWith('auth print-access-token'))).toHaveLength(1);
+    expect(new Set(fake.requests.map((request) => request.authorization))).toEqual(new Set(['Bearer ya29.preflight']));
   });
 
   it('without gcloud, says how to install it and checks nothing else', async () => {
