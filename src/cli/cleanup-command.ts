@@ -56,20 +56,14 @@ export async function cleanupCommand(reference: string | undefined, options: Cle
     if (session) write(describeTeardown(session));
   } else if (session) {
     // The tutorial's own teardown, and the labs of dead runs (src/run/resume-session.ts).
-    const interrupt = watchInterrupt();
-    try {
-      status = await sessionCommand('cleanup', session.id, {
-        vars: options.vars,
-        yes: options.yes,
-        ci: options.ci,
-        reporter: options.reporter,
-      });
-    } finally {
-      interrupt.stop();
-    }
-    // Ctrl-C during the teardown stops the whole cleanup: nothing is deleted after it. (The run
-    // reports a teardown stopped by Ctrl-C as failed, not interrupted: the signal is what counts.)
-    if (interrupt.seen() || status === EXIT.interrupted) return EXIT.interrupted;
+    status = await sessionCommand('cleanup', session.id, {
+      vars: options.vars,
+      yes: options.yes,
+      ci: options.ci,
+      reporter: options.reporter,
+    });
+    // Ctrl-C during the teardown stops the whole cleanup: nothing is deleted after it.
+    if (status === EXIT.interrupted) return EXIT.interrupted;
   } else {
     // No session to tear down, but what dead runs left of their labs goes all the same.
     removeLabLeftovers(env, write);
@@ -85,22 +79,6 @@ export async function cleanupCommand(reference: string | undefined, options: Cle
 function localSession(store: SessionStore, reference: string | undefined): Session | undefined {
   if (!store.ids().some(sessionMatcher(reference))) return undefined;
   return findSession(store, reference, () => true);
-}
-
-/** Notes whether SIGINT, SIGTERM or SIGHUP arrived until `stop()`; the run's own handler still acts on them. */
-function watchInterrupt(): { seen(): boolean; stop(): void } {
-  let seen = false;
-  const note = () => {
-    seen = true;
-  };
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  for (const signal of signals) process.on(signal, note);
-  return {
-    seen: () => seen,
-    stop: () => {
-      for (const signal of signals) process.off(signal, note);
-    },
-  };
 }
 
 function removeLabLeftovers(env: NodeJS.ProcessEnv, write: (text: string) => void): void {

@@ -119,7 +119,8 @@ function program(): Command {
       process.exitCode = await cleanupCommand(session, {
         vars: options.var as string[],
         yes: Boolean(options.yes),
-        ci: Boolean(options.ci) || isCi(),
+        // Not implied by CI=…: deleting cloud resources takes a consent given on this command.
+        ci: Boolean(options.ci),
         reporter: options.reporter as 'pretty' | 'plain' | 'json' | undefined,
         dryRun: Boolean(options.dryRun),
         ...(options.zone !== undefined && { zone: options.zone as string }),

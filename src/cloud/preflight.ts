@@ -315,11 +315,6 @@ export class PreflightError extends UserError {
   }
 }
 
-/** The target runs on Google Cloud: it is named gcp, or one of its hosts is a GCE VM. */
-export function needsPreflight(plan: Plan): boolean {
-  return plan.target.name === 'gcp' || Object.values(plan.target.hosts).some((host) => host.kind === 'gce');
-}
-
 /**
  * The VMs a plan creates: the names its steps give `gcloud compute instances create` (or its
  * `gce:` hosts, if more), and the first `--machine-type` given, `$VARIABLE`s resolved.

@@ -36,3 +36,8 @@ export function vmWaiter(
     });
   };
 }
+
+/** The target runs on Google Cloud: it is named gcp, or one of its hosts is a GCE VM. */
+export function runsOnGoogleCloud(plan: Plan): boolean {
+  return plan.target.name === 'gcp' || Object.values(plan.target.hosts).some((host) => host.kind === 'gce');
+}

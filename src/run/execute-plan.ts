@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { OutputChecker } from '../check/output-checker.js';
-import { needsPreflight } from '../cloud/preflight.js';
 import { displayPath } from '../format/catalog.js';
 import type { HostSpec, VariableSpec } from '../format/tutorial.js';
 import { Lab } from '../lab/lab.js';
@@ -12,7 +11,7 @@ import { lockSession } from '../session/session-lock.js';
 import { newSessionId } from '../session/session-paths.js';
 import { SessionRecorder } from '../session/session-recorder.js';
 import { type Session, SessionStore } from '../session/session-store.js';
-import { preflightCloud, vmWaiter } from './cloud-checks.js';
+import { preflightCloud, runsOnGoogleCloud, vmWaiter } from './cloud-checks.js';
 import type { RunListener, RunResult } from './events.js';
 import { HostPool } from './host-pool.js';
 import { RunController } from './run-controller.js';
@@ -58,7 +57,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   const lab = target.lab && new Lab({ topology: target.lab, prefix: labPrefix(options.env), dir: `${store.dir(sessionId)}/lab`, env });
   lab?.checkSupport();
   const controller = new AbortController();
-  const cloud = needsPreflight(plan);
+  const cloud = runsOnGoogleCloud(plan);
   let run: RunController | undefined;
   const waitForVm = cloud ? vmWaiter(env, (text) => run?.notice(text), controller.signal) : undefined;
   const hosts = new HostPool(plan.workDir, env, lab, waitForVm);

@@ -72,15 +72,16 @@ export class RunController {
    */
   async end(steps: StepResult[]): Promise<RunResult> {
     if (this.ended) return this.ended;
-    const interrupted = this.options.signal?.aborted ?? false;
     const failed = steps.some((step) => step.status === 'failed');
     const teardown: StepResult[] = [];
-    if (!interrupted && (!failed || this.options.cleanup)) {
+    if (!this.options.signal?.aborted && (!failed || this.options.cleanup)) {
       for (const step of [...this.options.plan.teardown].reverse()) teardown.push(await this.runStep(step));
     }
     // The run ends here: background steps and whatever steps left running are stopped.
     await this.options.hosts.close();
     await this.runner.logsWritten();
+    // Read again: a Ctrl-C during the teardown interrupts the run too.
+    const interrupted = this.options.signal?.aborted ?? false;
     const status = interrupted ? 'interrupted' : failed || teardown.some((step) => step.status === 'failed') ? 'failed' : 'passed';
     this.ended = { status, steps, teardown, durationMs: performance.now() - this.started };
     this.emit({ type: 'run-end', result: this.ended });

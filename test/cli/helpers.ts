@@ -27,7 +27,8 @@ export function startCli(
 ): { child: ChildProcess; done: Promise<CliResult> } {
   // Another user gets only the environment given: root's own (HOME, caches) is not theirs.
   const env: NodeJS.ProcessEnv = { ...(options.asUser === undefined && process.env), NO_COLOR: '1', ...options.env };
-  delete env.CI;
+  // The runner's own CI setting never leaks in; a test that wants one gives it.
+  if (options.env?.CI === undefined) delete env.CI;
   const user = options.asUser === undefined ? {} : { uid: options.asUser, gid: options.asUser };
   const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...user });
   let stdout = '';

@@ -112,14 +112,17 @@ describe('cleanup', () => {
     expect(deletes()).toEqual([]);
   });
 
-  it('asks for consent: without a terminal and without --yes it deletes nothing and exits 2', async () => {
-    const result = await cli(['cleanup', sessionId]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toBe(
-      'alts-tutor: nothing was deleted: deleting needs consent\n  add --yes to delete the resources listed above (--dry-run only lists them)\n',
-    );
-    expect(deletes()).toEqual([]);
-  });
+  it.each([[{}], [{ CI: 'true' }]])(
+    'asks for consent: without a terminal and without --yes it deletes nothing and exits 2 (env %j)',
+    async (extra) => {
+      const result = await cli(['cleanup', sessionId], extra);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        'alts-tutor: nothing was deleted: deleting needs consent\n  add --yes to delete the resources listed above (--dry-run only lists them)\n',
+      );
+      expect(deletes()).toEqual([]);
+    },
+  );
 
   it('shows an error from the API clearly, deletes the rest, and exits 1', async () => {
     fake.fail({ method: 'DELETE', path: /\/global\/firewalls\//, status: 403, message: "Required 'compute.firewalls.delete' permission" });
