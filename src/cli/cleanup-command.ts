@@ -5,7 +5,6 @@ import {
   findTutorResources,
   type OpenLedgerEntry,
   resourceTable,
-  sessionMatcher,
 } from '../cloud/cloud-cleanup.js';
 import { credentialsFor } from '../cloud/cloud-credentials.js';
 import { readCloudSettings } from '../cloud/cloud-settings.js';
@@ -15,11 +14,9 @@ import { type CloudResource, kindName, openEntries, SESSION_LABEL } from '../clo
 import { EXIT, UserError } from '../errors.js';
 import { processRunning } from '../execute/process-groups.js';
 import { loadTutorial } from '../format/catalog.js';
-import { describeRemovedLabs, removeDeadLabs } from '../lab/lab-leftovers.js';
-import { labPrefix } from '../lab/lab-names.js';
-import { labMissing } from '../lab/lab-support.js';
-import { findSession } from '../run/resume-session.js';
+import { findSession, removeLabLeftovers } from '../run/resume-session.js';
 import { lockSession } from '../session/session-lock.js';
+import { sessionMatcher } from '../session/session-paths.js';
 import { SessionRecorder } from '../session/session-recorder.js';
 import { type Session, SessionStore } from '../session/session-store.js';
 import { sessionCommand } from './run-command.js';
@@ -66,7 +63,7 @@ export async function cleanupCommand(reference: string | undefined, options: Cle
     if (status === EXIT.interrupted) return EXIT.interrupted;
   } else {
     // No session to tear down, but what dead runs left of their labs goes all the same.
-    removeLabLeftovers(env, write);
+    removeLabLeftovers({ env, write });
   }
 
   const scope = cloudScope(store, reference, session);
@@ -79,12 +76,6 @@ export async function cleanupCommand(reference: string | undefined, options: Cle
 function localSession(store: SessionStore, reference: string | undefined): Session | undefined {
   if (!store.ids().some(sessionMatcher(reference))) return undefined;
   return findSession(store, reference, () => true);
-}
-
-function removeLabLeftovers(env: NodeJS.ProcessEnv, write: (text: string) => void): void {
-  // Without root or user namespaces, no run here made a lab.
-  if (labMissing(env) !== undefined) return;
-  write(describeRemovedLabs(removeDeadLabs(labPrefix(env), env)));
 }
 
 /** `--dry-run`: the teardown steps that `cleanup` would run, without running them. */

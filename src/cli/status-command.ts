@@ -1,6 +1,6 @@
-import { sessionMatcher } from '../cloud/cloud-cleanup.js';
 import { type LedgerEntry, openEntries, summarizeResources } from '../cloud/ledger.js';
 import { formatDuration } from '../format/durations.js';
+import { sessionMatcher } from '../session/session-paths.js';
 import { SessionStore } from '../session/session-store.js';
 
 export interface SessionSummary {

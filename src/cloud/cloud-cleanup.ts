@@ -43,16 +43,6 @@ const DELETABLE = new Set(['instances', 'firewalls', 'serviceAccounts']);
 const DESCRIPTION_MARK = new RegExp(`${SESSION_LABEL}=([a-z0-9][a-z0-9_-]*)`);
 
 /**
- * `undefined` matches every session; a session id matches itself; a tutorial id matches the
- * ids of its sessions (`<tutorial>-YYYYMMDD-HHMMSS-xxxx`).
- */
-export function sessionMatcher(reference: string | undefined): (session: string) => boolean {
-  if (reference === undefined) return () => true;
-  const ofTutorial = new RegExp(`^${reference.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-\\d{8}-\\d{6}-[0-9a-f]{4}$`);
-  return (session) => session === reference || ofTutorial.test(session);
-}
-
-/**
  * Every resource of the sessions concerned: instances by their `alts-tutor-session` label,
  * firewall rules and service accounts by `alts-tutor-session=<id>` in their description, and
  * whatever the sessions' ledgers name that still exists (service accounts made with only a

@@ -10,6 +10,7 @@ import { type Plan, planSteps } from '../plan/plan-steps.js';
 import { parseVarOptions } from '../plan/resolve-variables.js';
 import { LOCAL_TARGET } from '../plan/select-target.js';
 import { lockSession } from '../session/session-lock.js';
+import { sessionMatcher } from '../session/session-paths.js';
 import { SessionRecorder } from '../session/session-recorder.js';
 import { type Session, SessionStore } from '../session/session-store.js';
 import { contentHash } from './execute-plan.js';
@@ -80,7 +81,7 @@ export async function cleanupSession(reference: string | undefined, options: Res
 }
 
 /** Lab leftovers of runs that are gone (a crash, a kill), whatever their session: says what went. */
-function removeLabLeftovers(io: RunIo): number {
+export function removeLabLeftovers(io: Pick<RunIo, 'env' | 'write'>): number {
   // Without root there is nothing this process could have made, nor could remove.
   if (labMissing(io.env) !== undefined) return 0;
   const removed = removeDeadLabs(labPrefix(io.env), io.env);
@@ -95,8 +96,9 @@ function removeLabLeftovers(io: RunIo): number {
 export function findSession(store: SessionStore, reference: string | undefined, wanted: (session: Session) => boolean): Session {
   const ids = store.ids();
   if (reference !== undefined && ids.includes(reference)) return store.load(reference);
+  const matches = sessionMatcher(reference);
   for (const id of [...ids].reverse()) {
-    if (reference !== undefined && !id.startsWith(`${reference}-`)) continue;
+    if (!matches(id)) continue;
     const session = store.load(id);
     if (session.tutorial.id === (reference ?? session.tutorial.id) && wanted(session)) return session;
   }

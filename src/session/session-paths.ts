@@ -13,3 +13,13 @@ export function newSessionId(tutorialId: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${tutorialId}-${stamp}-${randomBytes(2).toString('hex')}`;
 }
+
+/**
+ * `undefined` matches every session; a session id matches itself; a tutorial id matches the
+ * ids of its sessions (`<tutorial>-YYYYMMDD-HHMMSS-xxxx`).
+ */
+export function sessionMatcher(reference: string | undefined): (session: string) => boolean {
+  if (reference === undefined) return () => true;
+  const ofTutorial = new RegExp(`^${reference.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-\\d{8}-\\d{6}-[0-9a-f]{4}$`);
+  return (session) => session === reference || ofTutorial.test(session);
+}

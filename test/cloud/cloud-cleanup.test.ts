@@ -1,9 +1,10 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { findTutorResources, type OpenLedgerEntry, sessionMatcher } from '../../src/cloud/cloud-cleanup.js';
+import { findTutorResources, type OpenLedgerEntry } from '../../src/cloud/cloud-cleanup.js';
 import { credentialsFor } from '../../src/cloud/cloud-credentials.js';
 import { readCloudSettings } from '../../src/cloud/cloud-settings.js';
 import { type ComputeApi, openCompute } from '../../src/cloud/compute-client.js';
 import { openIam } from '../../src/cloud/iam-client.js';
+import { sessionMatcher } from '../../src/session/session-paths.js';
 import { type FakeCompute, startFakeCompute } from '../support/fake-compute.js';
 import { removeScratch, scratchDir } from './helpers.js';
 
