@@ -76,9 +76,9 @@ export function importCommand(document: string, options: ImportCommandOptions): 
 function readDocument(path: string, shown: string): string {
   let bytes: Buffer;
   try {
-    if (statSync(path).isDirectory()) throw new UserError(`${shown} is a directory, not a document`);
-    if (statSync(path).size > MAX_BYTES)
-      throw new UserError(`${shown} is larger than ${MAX_BYTES / 1024 / 1024} MB: not a tutorial document`);
+    const stats = statSync(path);
+    if (stats.isDirectory()) throw new UserError(`${shown} is a directory, not a document`);
+    if (stats.size > MAX_BYTES) throw new UserError(`${shown} is larger than ${MAX_BYTES / 1024 / 1024} MB: not a tutorial document`);
     bytes = readFileSync(path);
   } catch (error) {
     if (error instanceof UserError) throw error;

@@ -4,7 +4,7 @@ import { MarkerScanner } from './marker-scanner.js';
 import { graceTimer, terminateGroups } from './process-groups.js';
 
 /** How long a stopped job gets between SIGTERM and SIGKILL. */
-export const STOP_GRACE_MS = 2000;
+const STOP_GRACE_MS = 2000;
 
 export interface BackgroundJob {
   /** Process group of the job (on its host): it and everything it started. */
@@ -61,10 +61,14 @@ export function fifoOutput(group: number, fifo: string): JobOutput {
     async stop(graceMs) {
       await terminateGroups([group], graceMs);
       // A job killed before it opened its FIFO leaves the reader waiting in open(): a writer
-      // that comes and goes (O_RDWR never blocks) releases it, and it reads end of file.
+      // that comes and goes (O_RDWR never blocks) releases it, and it reads end of file. The FIFO
+      // is removed while that writer holds it, so that an open still queued fails instead of
+      // waiting forever (as remote-scripts.ts does on a remote host).
       if (existsSync(fifo)) {
         try {
-          closeSync(openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK));
+          const writer = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
+          rmSync(fifo, { force: true });
+          closeSync(writer);
         } catch {
           stream.destroy();
         }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { UserError } from '../errors.js';
-import type { RemoteTransport } from './remote-transport.js';
+import { isSingleOperand, type RemoteTransport } from './remote-transport.js';
 import { controlPathOption, MASTER_OPTIONS, multiplexedCommand } from './ssh-transport.js';
 
 /** Where a GCE instance is: its zone, and its project when the run names one (else gcloud's own). */
@@ -45,7 +45,7 @@ function gcloudConfigValue(property: string, env: NodeJS.ProcessEnv): Promise<st
  * ssh over the control socket.
  */
 export function gceTransport(host: string, instance: string, place: GcePlace): (controlDir: string) => RemoteTransport {
-  if (!instance.trim() || instance.startsWith('-') || /\s/.test(instance)) {
+  if (!isSingleOperand(instance)) {
     throw new UserError(`host ${host}: "${instance}" is not a GCE instance name`);
   }
   const where = [`--zone=${place.zone}`, ...(place.project ? [`--project=${place.project}`] : [])];

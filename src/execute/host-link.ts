@@ -41,8 +41,11 @@ export interface HostLink {
   spawnShell(): ChildProcessWithoutNullStreams;
   /** The shell is ready: the fields of its `ready` marker (its pid, its private directory). */
   attach(fields: readonly string[]): void;
-  /** The state a capture produced, given what the capture printed. */
-  readState(printed: readonly Buffer[]): string;
+  /**
+   * The state a capture produced, given what the capture printed and the size the shell gave for
+   * it; undefined when the state cannot be trusted (more was printed than the state).
+   */
+  readState(printed: readonly Buffer[], stateBytes: number | undefined): string | undefined;
   /** The error for a shell that could not be started, or ended before it was ready. */
   startFailure(cause: { spawnError?: Error; stderrTail: string }): Error;
   /**

@@ -63,15 +63,20 @@ export class LocalHostLink implements HostLink {
   }
 
   async stopLeftovers(leftovers: ReadonlySet<number>, shellExited: boolean, graceMs: number): Promise<void> {
-    // Jobs steps left running outlive a shell that exited (a step ran `exit`): stop them too.
-    const groups = new Set([...leftovers, ...(shellExited ? [] : childProcessGroups(this.shellPid))]);
-    await terminateGroups(groups, graceMs);
+    await terminateGroups(this.withShellChildren(leftovers, shellExited), graceMs);
   }
 
   killNow(groups: Iterable<number>, shellExited: boolean): void {
-    const all = new Set([...groups, ...(shellExited ? [] : childProcessGroups(this.shellPid))]);
-    for (const group of all) signalGroup(group, 'SIGKILL');
+    for (const group of this.withShellChildren(groups, shellExited)) signalGroup(group, 'SIGKILL');
     if (!shellExited) signalGroup(this.shellPid, 'SIGKILL');
+  }
+
+  /**
+   * `groups` and the process groups of the shell's children, while it runs. Jobs steps left
+   * running outlive a shell that exited (a step ran `exit`): `groups` must name them.
+   */
+  private withShellChildren(groups: Iterable<number>, shellExited: boolean): Set<number> {
+    return new Set([...groups, ...(shellExited ? [] : childProcessGroups(this.shellPid))]);
   }
 
   dispose(): void {

@@ -65,16 +65,19 @@ export class RemoteHostLink implements HostLink {
     this.runtimeDir = fields.slice(2).join(' ');
   }
 
-  readState(printed: readonly Buffer[]): string {
-    return Buffer.concat(printed).toString('utf8');
+  /** The state the shell printed, unless a job a step left running printed in between. */
+  readState(printed: readonly Buffer[], stateBytes: number | undefined): string | undefined {
+    const state = Buffer.concat(printed);
+    return state.length === stateBytes ? state.toString('utf8') : undefined;
   }
 
   startFailure({ spawnError, stderrTail }: { spawnError?: Error; stderrTail: string }): Error {
-    const command = displayCommand(this.transport.sessionCommand('<shell>'));
+    const argv = this.transport.sessionCommand('<shell>');
+    const command = displayCommand(argv);
     if (spawnError) {
       const missing = (spawnError as NodeJS.ErrnoException).code === 'ENOENT';
       return new UserError(
-        `cannot connect to host ${this.options.host} with \`${command}\`: ${missing ? `${command.split(' ')[0]} is not installed` : spawnError.message}`,
+        `cannot connect to host ${this.options.host} with \`${command}\`: ${missing ? `${argv[0]} is not installed` : spawnError.message}`,
         this.transport.hint,
       );
     }
@@ -133,13 +136,17 @@ export class RemoteHostLink implements HostLink {
 
   /** Ends the connection and every helper: the supervisor then stops everything on the host. */
   killNow(): void {
-    for (const helper of this.helpers) if (helper.pid) signalGroup(helper.pid, 'SIGKILL');
+    this.killHelpers();
     this.killShell();
   }
 
   dispose(): void {
-    for (const helper of this.helpers) if (helper.pid) signalGroup(helper.pid, 'SIGKILL');
+    this.killHelpers();
     rmSync(this.controlDir, { recursive: true, force: true });
+  }
+
+  private killHelpers(): void {
+    for (const helper of this.helpers) if (helper.pid) signalGroup(helper.pid, 'SIGKILL');
   }
 
   /** Runs a control operation on the host and waits for its end (or gives up on a stuck connection). */

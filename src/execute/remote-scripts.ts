@@ -155,7 +155,8 @@ exit "$status"
  *   (background steps, jobs earlier steps left running); a child in the shell's own group (a
  *   `$(…)`) is stopped with its descendants one by one, so the shell lives on;
  * - `stop-job GROUP GRACE_MS FIFO`: a background job, and its reader if it never opened its FIFO;
- * - `follow FIFO`: a background job's output, until every writer is gone.
+ * - `follow FIFO`: a background job's output, until every writer is gone (none: the job was
+ *   stopped before this reader came).
  */
 const CONTROL = bash`
 set -u
@@ -189,12 +190,17 @@ case $op in
     ;;
   stop-job)
     __alts_terminate "$2" "g:$1"
-    # A job killed before it opened its FIFO leaves the reader waiting in open(): a writer
-    # that comes and goes releases it (it then reads end of file).
-    if [[ -p $3 ]]; then : 1<>"$3"; rm -f -- "$3"; fi
+    # A job killed before it opened its FIFO leaves its reader waiting in open(): a writer that
+    # comes and goes releases it (it then reads end of file). The FIFO is removed while that
+    # writer holds it, so that a reader still on its way finds no FIFO rather than waiting forever.
+    if [[ -p $3 ]] && exec 5<>"$3"; then
+      rm -f -- "$3"
+      exec 5>&-
+    fi
     ;;
   follow)
-    exec 3<"$1" || exit 1
+    # No FIFO: stop-job removed it before this reader came, and the job wrote nothing.
+    { exec 3<"$1"; } 2>/dev/null || exit 0
     rm -f -- "$1"
     exec cat <&3
     ;;

@@ -17,3 +17,8 @@ export interface RemoteTransport {
 export function displayCommand(argv: readonly string[]): string {
   return argv.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : quoteShell(word))).join(' ');
 }
+
+/** A word that ssh and gcloud take as one operand (a destination, an instance), never as an option. */
+export function isSingleOperand(word: string): boolean {
+  return word !== '' && !word.startsWith('-') && !/\s/.test(word);
+}

@@ -119,13 +119,21 @@ export interface ShellPlace {
 
 const stateInFile = '__alts_capture() { __alts_stay=; __alts_dump; }';
 // `read -d ''` reads the whole file (it holds no NUL) and fails at its end, which is expected.
+// A job a step left running (`cmd &`) writes to the same output: the size that follows the state
+// (in bytes: the C locale) lets the runner refuse a state such a job wrote into, which it would
+// otherwise run as code when it restores it.
 const stateOnStdout = `__alts_capture() {
   __alts_stay=; __alts_dump || return
   IFS= read -r -d '' __alts_body < "$__alts_dir/state"
-  printf '%s' "$__alts_body"; __alts_body=
+  printf '%s' "$__alts_body"
+  local LC_ALL=C
+  __alts_mark state "\${#__alts_body}"; __alts_body=
 }`;
 
-/** Single-quotes a string for bash. Used only for the runner's own paths, never for user values. */
+/**
+ * Single-quotes text for bash or sh: safe for any text without a NUL. For the runner's own words
+ * (paths, a step's directory); a step's text and a variable's value go to the shell as data.
+ */
 export function quoteShell(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -235,19 +235,23 @@ export class ShellSession {
 
   /**
    * The shell's state as bash that recreates it: the variables that differ from the environment
-   * it started with (secrets and copies of them left out), functions and the directory.
+   * it started with (secrets and copies of them left out), functions and the directory. Undefined
+   * when it could not be captured whole.
    */
   async captureState(): Promise<string | undefined> {
     const id = this.nextId++;
     const printed: Buffer[] = [];
+    let stateBytes: number | undefined;
     const status = await this.request(id, '', readBody(`__alts_capture; __alts_mark end ${id} $?`), {
       onOutput: (chunk) => printed.push(chunk),
-      onMarker: () => {},
+      onMarker: (fields) => {
+        if (fields[0] === 'state') stateBytes = Number(fields[1]);
+      },
       timeoutMs: 10_000,
       onTimeout: () => {},
     });
     if (status !== 0) return undefined;
-    return this.link.readState(printed);
+    return this.link.readState(printed, stateBytes);
   }
 
   /** Recreates a state `captureState` returned (at top level, so `declare` stays global). */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import type { RemoteTransport } from './remote-transport.js';
+import { isSingleOperand, type RemoteTransport } from './remote-transport.js';
 import { quoteShell } from './shell-prelude.js';
 
 /**
@@ -40,7 +40,7 @@ export function multiplexedCommand(
  * ssh_config for these hosts (keys, port, known hosts), passed as `-F`.
  */
 export function sshTransport(host: string, destination: string, configFile?: string): (controlDir: string) => RemoteTransport {
-  if (!destination.trim() || destination.startsWith('-') || /\s/.test(destination)) {
+  if (!isSingleOperand(destination)) {
     throw new UserError(
       `host ${host}: "${destination}" is not an ssh destination`,
       'write it as user@host (or host, or ssh://user@host:port)',

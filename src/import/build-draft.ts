@@ -263,15 +263,18 @@ class DraftBuilder {
 
   private requires(steps: DraftStep[]): string[] {
     const tools = new Set<string>();
+    let firstLine = 0;
     for (const step of steps) {
       if (step.host !== 'local') continue;
       for (const line of step.command.split('\n')) {
         const program = executableOf(line);
-        if (REQUIRABLE.has(program)) tools.add(program);
+        if (!REQUIRABLE.has(program)) continue;
+        tools.add(program);
+        firstLine ||= step.line;
       }
     }
     const list = [...tools].sort();
-    if (list.length > 0) this.report.guesses.push({ message: `requires: ${list.join(', ')} (tools the local steps run)` });
+    if (list.length > 0) this.report.guesses.push({ line: firstLine, message: `requires: ${list.join(', ')} (tools the local steps run)` });
     return list;
   }
 }

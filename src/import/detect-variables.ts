@@ -25,15 +25,15 @@ export function detectVariables(text: string, steps: readonly DraftStep[], repor
   const commands = steps.map((step) => step.command).join('\n');
   const variables: DraftVariable[] = [];
   const taken = new Set<string>();
-  const projects = repeated(text, PROJECT_PLACES);
+  const projects = valuesIn(text, PROJECT_PLACES).filter(isRepeated);
   const projectNames = new Map<string, string>();
-  projects.forEach(({ value, count }, index) => {
+  projects.forEach(({ value, count, line }, index) => {
     const name = unique(assignedName(commands, escapeRegExp(value)) ?? (index === 0 ? 'PROJECT_ID' : `PROJECT_ID_${index + 1}`), taken);
     projectNames.set(value, name);
     variables.push({ name, prompt: 'GCP project id', default: PROJECT_DEFAULT, value });
-    report.guesses.push({ message: `variable ${name}: the project id ${value} appears ${count} times (default ${PROJECT_DEFAULT})` });
+    report.guesses.push({ line, message: `variable ${name}: the project id ${value} appears ${count} times (default ${PROJECT_DEFAULT})` });
   });
-  for (const { value, count } of repeated(text, [SERVICE_ACCOUNT], 0)) {
+  for (const { value, count, line } of valuesIn(text, [SERVICE_ACCOUNT], 0).filter(isRepeated)) {
     const [account = '', project = ''] = value.split('@');
     const projectPart = project.replace(/\.iam\.gserviceaccount\.com$/, '');
     const byReference = new RegExp(`${escapeRegExp(account)}@(?:\\$\\{?\\w+\\}?|${escapeRegExp(projectPart)})\\.iam`);
@@ -42,7 +42,7 @@ export function detectVariables(text: string, steps: readonly DraftStep[], repor
     const spec: DraftVariable = { name, prompt: `service account email (${account}@PROJECT.iam.gserviceaccount.com)`, value };
     if (!isDefaultCompute) spec.default = `$(echo "${account}@$(gcloud config get-value core/project).iam.gserviceaccount.com")`;
     variables.push(spec);
-    report.guesses.push({ message: `variable ${name}: the service account ${value} appears ${count} times` });
+    report.guesses.push({ line, message: `variable ${name}: the service account ${value} appears ${count} times` });
   }
   return variables;
 }
@@ -51,10 +51,14 @@ export function detectVariables(text: string, steps: readonly DraftStep[], repor
 export function zoneVariable(text: string, targets: Record<string, Record<string, DraftHost>>, report: ImportReport): DraftVariable[] {
   const hasGce = Object.values(targets).some((hosts) => Object.values(hosts).some((host) => 'gce' in host));
   if (!hasGce) return [];
-  const zones = repeated(text, [/--zone[= ]([a-z]+-[a-z]+\d+-[a-z])\b/g], 1);
-  const zone = zones[0]?.value;
-  const spec: DraftVariable = { name: 'ZONE', prompt: 'GCE zone of the VMs', default: zone ?? '$(gcloud config get-value compute/zone)' };
-  report.guesses.push({ message: `variable ZONE: the zone of the VMs the steps run on (default ${spec.default})` });
+  const [zone] = valuesIn(text, [/--zone[= ]([a-z]+-[a-z]+\d+-[a-z])\b/g]);
+  const spec: DraftVariable = {
+    name: 'ZONE',
+    prompt: 'GCE zone of the VMs',
+    default: zone?.value ?? '$(gcloud config get-value compute/zone)',
+  };
+  const message = `variable ZONE: the zone of the VMs the steps run on (default ${spec.default})`;
+  report.guesses.push(zone ? { line: zone.line, message } : { message });
   return [spec];
 }
 
@@ -96,8 +100,16 @@ function singleQuoted(command: string): string[] {
   return command.split(SINGLE_QUOTED).filter((_, index) => index % 2 === 1);
 }
 
-/** Values the patterns capture (group 1, or the whole match with `group` 0) found at least twice in `text`, most frequent first. */
-function repeated(text: string, patterns: RegExp[], group = 1): { value: string; count: number }[] {
+interface FoundValue {
+  value: string;
+  /** How many times the value appears in the text, wherever it is. */
+  count: number;
+  /** The line it first appears on. */
+  line: number;
+}
+
+/** Values the patterns capture (group 1, or the whole match with `group` 0) in `text`, most frequent first. */
+function valuesIn(text: string, patterns: RegExp[], group = 1): FoundValue[] {
   const values = new Set<string>();
   for (const pattern of patterns) {
     for (const match of text.matchAll(pattern)) {
@@ -106,8 +118,11 @@ function repeated(text: string, patterns: RegExp[], group = 1): { value: string;
     }
   }
   return [...values]
-    .map((value) => ({ value, count: text.match(new RegExp(`(?<![\\w-])${escapeRegExp(value)}(?![\\w-])`, 'g'))?.length ?? 0 }))
-    .filter(({ count }) => count >= 2)
+    .map((value) => {
+      const places = [...text.matchAll(new RegExp(`(?<![\\w-])${escapeRegExp(value)}(?![\\w-])`, 'g'))];
+      const first = places[0]?.index ?? 0;
+      return { value, count: places.length, line: text.slice(0, first).split('\n').length };
+    })
     .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
 }
 
@@ -121,6 +136,11 @@ function unique(name: string, taken: Set<string>): string {
   for (let index = 2; taken.has(candidate); index++) candidate = `${name}_${index}`;
   taken.add(candidate);
   return candidate;
+}
+
+/** Seen once, a value may be an example; repeated, it is the reader's to change. */
+function isRepeated(found: FoundValue): boolean {
+  return found.count >= 2;
 }
 
 function escapeRegExp(value: string): string {

@@ -34,7 +34,10 @@ export interface SourceCommand {
 
 export type DocItem =
   | { kind: 'heading'; depth: number; text: string; line: number }
-  /** Markdown text kept as it is (Markdown documents) or one paragraph (plain text). */
+  /**
+   * Markdown text kept as it is (Markdown documents) or one paragraph (plain text). Line 0: shell
+   * comments that no command followed, which later prose never joins.
+   */
   | { kind: 'prose'; text: string; line: number }
   | { kind: 'command'; command: SourceCommand }
   /** A fenced block that holds no command: code (yaml, go), or output nobody ran here (logs). */

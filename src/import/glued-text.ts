@@ -87,7 +87,7 @@ function cutAt(text: string, cuts: number[]): string[] {
 }
 
 /** No single, double or back quote is left open in `text` (a seam inside a string is not one). */
-export function quotesClosed(text: string): boolean {
+function quotesClosed(text: string): boolean {
   let open: string | undefined;
   for (let at = 0; at < text.length; at++) {
     const char = text[at];

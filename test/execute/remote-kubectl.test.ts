@@ -92,7 +92,7 @@ describe('kubectl hosts', () => {
     expect(await waitFor(() => output === 'serving\n', 10_000)).toBe(true);
     await runStep(shell, 'command', 'MODE=strict');
     expect(await shell.captureState()).toContain('MODE="strict"');
-    expect(running(tag, 'sleep 342')).toHaveLength(1);
+    expect(await waitFor(() => running(tag, 'sleep 342').length === 1, 10_000)).toBe(true);
     await job.stop();
     expect(await job.ended).toBeUndefined();
     expect(running(tag, 'sleep 342')).toEqual([]);

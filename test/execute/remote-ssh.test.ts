@@ -167,7 +167,7 @@ describe('ssh hosts', () => {
       longOutput += chunk.toString();
     });
     expect(await waitFor(() => longOutput === 'up\n', 10_000)).toBe(true);
-    expect(inside(/sleep 316/)).toHaveLength(1);
+    expect(await waitFor(() => inside(/sleep 316/).length === 1, 10_000)).toBe(true);
     const [entry] = opened.splice(opened.length - 1);
     await shell.close();
     expect(await longRunning.ended).toBeUndefined();
@@ -203,10 +203,24 @@ describe('ssh hosts', () => {
     expect(output).toBe(`hi two words\n${dir}\nunset\n`);
   });
 
+  it('refuse a captured state that a job left running wrote into: restoring it would run that text', async () => {
+    const dir = scratchDir();
+    const first = await openSsh();
+    await runStep(first, 'command', `KEPT=value; while :; do echo "touch ${dir}/injected"; sleep 0.01; done &`);
+    const states: (string | undefined)[] = [];
+    for (let capture = 0; capture < 5; capture++) states.push(await first.captureState());
+    await runStep(first, 'command', 'kill %1; wait');
+    expect(await first.captureState()).toContain('KEPT="value"');
+    const second = await openSsh();
+    for (const state of states) if (state !== undefined) await second.restoreState(state);
+    expect(existsSync(join(dir, 'injected'))).toBe(false);
+  });
+
   it('lose the shell when a step runs exit, and stop what it left running', async () => {
     const shell = await openSsh();
     await runStep(shell, 'command', 'sleep 318 &');
-    expect(inside(/sleep 318/)).toHaveLength(1);
+    // The step ends once the job is forked; it is `sleep` once it has exec'd.
+    expect(await waitFor(() => inside(/sleep 318/).length === 1, 10_000)).toBe(true);
     const { outcome } = await runStep(shell, 'command', 'exit 3');
     expect(outcome.shellLost).toBe(true);
     expect(shell.alive).toBe(false);

@@ -32,6 +32,11 @@ describe('variables from repeated project ids and service account emails', () =>
     );
   });
 
+  it('reports each variable at the line where its value first appears', () => {
+    const lines = imported(document).report.guesses.flatMap((guess) => (guess.message.startsWith('variable ') ? [guess.line] : []));
+    expect(lines).toEqual([4, 4]);
+  });
+
   it('puts ${NAME} in commands and in the output the page shows', () => {
     const result = imported(document);
     const client = stepNamed(result, 'client');
@@ -59,5 +64,11 @@ describe('variables from repeated project ids and service account emails', () =>
     );
     expect(result.markdown).toContain('ZONE:\n    prompt: GCE zone of the VMs\n    default: europe-west1-b');
     expect(result.markdown).toContain('targets:\n  gcp:\n    hosts:\n      vm-1:\n        gce: vm-1');
+  });
+
+  it('takes the zone of a VM from the one --zone that creates it', () => {
+    const result = imported(doc('$ gcloud compute instances create vm-1 --zone=us-east1-b', '$ gcloud compute ssh vm-1', '$ uptime'));
+    expect(result.markdown).toContain('ZONE:\n    prompt: GCE zone of the VMs\n    default: us-east1-b');
+    expect(result.report.guesses).toContainEqual({ line: 1, message: expect.stringMatching(/^variable ZONE: .*\(default us-east1-b\)$/) });
   });
 });

@@ -47,6 +47,12 @@ describe('importing the seed documents', () => {
     ]);
   });
 
+  it.each(['000', '001', '002', '003', '004'])('%s: every guess and every part not classified names its line', (prefix) => {
+    const { report } = importSeed(prefix).result;
+    const unplaced = [...report.guesses, ...report.unclassified].filter((entry) => !(entry.line !== undefined && entry.line > 0));
+    expect(unplaced).toEqual([]);
+  });
+
   it('000: the ALTS article becomes steps on the two VMs, with the service accounts as variables', () => {
     const { tutorial, result } = importSeed('000');
     const byName = new Map(tutorial.steps.map((step) => [step.name, step]));

@@ -43,6 +43,22 @@ function freeSubnet(): number {
   throw new Error('no free /30 in 198.51.100.128/25');
 }
 
+/**
+ * Gives `device` the first address of a free /30 and returns the /30's base. Test files run in
+ * parallel: one that picked the same /30 at the same moment is seen once both addresses are
+ * there, and the later one (or both) tries another.
+ */
+function claimSubnet(device: string): number {
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const base = freeSubnet();
+    const address = `198.51.100.${base + 1}/30`;
+    run('ip', 'addr', 'add', address, 'dev', device);
+    if (run('ip', '-4', '-o', 'addr', 'show', 'to', `198.51.100.${base}/30`).trim().split('\n').length === 1) return base;
+    run('ip', 'addr', 'del', address, 'dev', device);
+  }
+  throw new Error('no free /30 in 198.51.100.128/25');
+}
+
 /** Starts sshd in a fresh namespace. `aliases` become `Host` names of the client config. */
 export async function startSshServer(aliases: readonly string[] = []): Promise<SshServer> {
   const id = randomBytes(3).toString('hex');
@@ -76,13 +92,11 @@ export async function startSshServer(aliases: readonly string[] = []): Promise<S
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const base = freeSubnet();
-    const hostSide = `198.51.100.${base + 1}`;
-    const address = `198.51.100.${base + 2}`;
     run('ip', 'netns', 'add', namespace);
     run('ip', 'link', 'add', outside, 'type', 'veth', 'peer', 'name', inside);
     run('ip', 'link', 'set', inside, 'netns', namespace);
-    run('ip', 'addr', 'add', `${hostSide}/30`, 'dev', outside);
+    const base = claimSubnet(outside);
+    const address = `198.51.100.${base + 2}`;
     run('ip', 'link', 'set', outside, 'up');
     run('ip', 'netns', 'exec', namespace, 'ip', 'addr', 'add', `${address}/30`, 'dev', inside);
     run('ip', 'netns', 'exec', namespace, 'ip', 'link', 'set', inside, 'up');
