@@ -1,6 +1,5 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import { UserError } from '../errors.js';
+import { onPath } from '../execute/on-path.js';
 import type { Plan } from '../plan/plan-steps.js';
 import { type CloudCredentials, credentialsFor } from './cloud-credentials.js';
 import { CloudApiError } from './cloud-errors.js';
@@ -339,17 +338,4 @@ export function plannedVms(plan: Plan, variables: Readonly<Record<string, string
 /** `$TYPE`/`${TYPE}` → its value; unknown names stay as written. */
 function expandVariables(text: string, variables: Readonly<Record<string, string>>): string {
   return text.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (whole, name: string) => variables[name] ?? whole);
-}
-
-function onPath(program: string, path: string | undefined): boolean {
-  for (const dir of (path ?? '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, program), constants.X_OK);
-      return true;
-    } catch {
-      // Not in this directory.
-    }
-  }
-  return false;
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { onPath } from '../execute/on-path.js';
 
 /** How this machine makes a lab: root's named namespaces, or a user namespace of an ordinary user. */
 export type LabMode = 'netns' | 'userns';
@@ -87,15 +87,4 @@ function effectiveCapabilities(): bigint {
   } catch {
     return 0n;
   }
-}
-
-function onPath(program: string, path: string): boolean {
-  return path.split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir || '.', program), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }
