@@ -78,6 +78,8 @@ function readDocument(path: string, shown: string): string {
   try {
     const stats = statSync(path);
     if (stats.isDirectory()) throw new UserError(`${shown} is a directory, not a document`);
+    // A device or a pipe has no size to check and may never end (/dev/zero): only files are read.
+    if (!stats.isFile()) throw new UserError(`${shown} is not a regular file, not a document`);
     if (stats.size > MAX_BYTES) throw new UserError(`${shown} is larger than ${MAX_BYTES / 1024 / 1024} MB: not a tutorial document`);
     bytes = readFileSync(path);
   } catch (error) {

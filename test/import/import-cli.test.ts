@@ -106,6 +106,10 @@ describe('alts-tutor import, end to end', () => {
     const { dir, cli } = project();
     mkdirSync(join(dir, 'docs'));
     expect(await cli(['import', 'docs'])).toMatchObject({ code: 2, stderr: 'alts-tutor: docs is a directory, not a document\n' });
+    expect(await cli(['import', '/dev/zero'])).toMatchObject({
+      code: 2,
+      stderr: 'alts-tutor: /dev/zero is not a regular file, not a document\n',
+    });
     writeFileSync(join(dir, 'a.md'), '$ echo a\na\n');
     const badId = await cli(['import', 'a.md', '--id', '../escape']);
     expect(badId.code).toBe(2);
