@@ -58,16 +58,20 @@ const variableSchema = v.lazy((input) =>
       ),
 );
 
+const PROGRAM = v.pipe(v.string(), v.regex(/^[\w.+-]+$/, 'a required program is a command name (letters, digits, ".", "_", "+" or "-")'));
+
 const schema = v.strictObject({
   title: v.optional(v.string()),
   description: v.optional(v.string()),
-  requires: v.optional(v.array(v.string())),
+  requires: v.optional(v.array(PROGRAM)),
   targets: v.optional(
     v.record(
       v.pipe(v.string(), v.regex(HOST_NAME, 'a target name is letters, digits, ".", "_" or "-"')),
       v.strictObject({
         hosts: v.optional(v.record(v.pipe(v.string(), v.regex(HOST_NAME, 'invalid host name')), hostSchema)),
         variables: v.optional(v.record(v.string(), scalar)),
+        // What this target's run needs on this machine, instead of the tutorial's `requires`.
+        requires: v.optional(v.array(PROGRAM)),
         // The lab's wiring (docs/lab.md); labTopology checks what the shapes cannot.
         networks: v.optional(
           v.record(
@@ -157,7 +161,13 @@ function normalize(data: v.InferOutput<typeof schema>): FrontMatter {
     const hosts: Record<string, HostSpec> = {};
     for (const [host, spec] of Object.entries(target.hosts ?? {})) hosts[host] = toHostSpec(spec);
     const lab = targetTopology(name, hosts, target);
-    targets[name] = { name, hosts, variables: { ...target.variables }, ...(lab && { lab }) };
+    targets[name] = {
+      name,
+      hosts,
+      variables: { ...target.variables },
+      ...(target.requires && { requires: target.requires }),
+      ...(lab && { lab }),
+    };
   }
   const variables: Record<string, VariableSpec> = {};
   for (const [name, spec] of Object.entries(data.variables ?? {})) {

@@ -19,6 +19,8 @@ export interface Target {
   hosts: Record<string, HostSpec>;
   /** Values the target gives variables (the lab's `PROJECT_ID`), below `--var` and the environment. */
   variables: Record<string, string>;
+  /** Programs a run of this target needs on this machine, in place of the tutorial's `requires`. */
+  requires?: string[];
   /** The network of a target whose hosts are lab hosts (SPEC section 7); absent otherwise. */
   lab?: LabTopology;
 }

@@ -14,6 +14,7 @@ import { type Session, SessionStore } from '../session/session-store.js';
 import { preflightCloud, runsOnGoogleCloud, vmWaiter } from './cloud-checks.js';
 import type { RunListener, RunResult } from './events.js';
 import { HostPool } from './host-pool.js';
+import { checkRequiredPrograms } from './required-programs.js';
 import { RunController } from './run-controller.js';
 import { runAllSteps } from './run-plan.js';
 
@@ -56,6 +57,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   // The lab is set up when a step first needs one of its hosts; whether it can be, is known now.
   const lab = target.lab && new Lab({ topology: target.lab, prefix: labPrefix(options.env), dir: `${store.dir(sessionId)}/lab`, env });
   lab?.checkSupport();
+  checkRequiredPrograms(plan, options.env);
   const controller = new AbortController();
   const cloud = runsOnGoogleCloud(plan);
   let run: RunController | undefined;

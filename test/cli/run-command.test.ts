@@ -125,6 +125,23 @@ describe('alts-tutor run (headless)', () => {
   });
 });
 
+describe('required programs', () => {
+  it('stop a run before its first step when one is not on PATH, naming it; a target may need fewer', async () => {
+    const { dir, home } = makeProject();
+    const env = { ALTS_TUTOR_HOME: home };
+    const missing = await runCli(['run', 'needs-tools', '--target', 'there', '--yes'], { cwd: dir, env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(
+      'alts-tutor: needs-tools on target there needs a program not found on PATH: alts-tutor-no-such-program\n  install it, or choose another target (--target)\n',
+    );
+    expect(existsSync(join(dir, 'ran.txt'))).toBe(false);
+    expect(JSON.parse((await runCli(['status', '--json'], { cwd: dir, env })).stdout)).toEqual([]);
+    const here = await runCli(['run', 'needs-tools', '--target', 'here', '--yes'], { cwd: dir, env });
+    expect(here.code).toBe(0);
+    expect(existsSync(join(dir, 'ran.txt'))).toBe(true);
+  });
+});
+
 describe('a reader that goes away', () => {
   it('ends the run quietly with status 141, as a pipe writer does, leaving no process behind', async () => {
     const { dir, home } = makeProject();

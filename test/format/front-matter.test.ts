@@ -12,6 +12,12 @@ describe('front matter', () => {
     expect(tutorial.frontMatterLine).toBe(1);
   });
 
+  it("reads a target's own requires, in place of the tutorial's", () => {
+    const own = parseFrontMatter('requires: [gcloud, go]\ntargets:\n  lab: { requires: [go] }\n  gcp: {}\n', FILE, 2);
+    expect(own.targets.lab?.requires).toEqual(['go']);
+    expect(own.targets.gcp?.requires).toBeUndefined();
+  });
+
   it('reads every host kind of a target', () => {
     expect(tutorial.targets.gcp?.hosts).toEqual({
       'alts-server': { kind: 'gce', instance: 'alts-server' },
@@ -89,6 +95,12 @@ describe('front matter errors', () => {
     ['an unknown key with a block value (the key line)', ['title: x', 'foo:', '  - a'], 3, 'front matter: foo: unknown key'],
     ['a title that is not a string', ['title: [a]'], 2, /^front matter: title: Invalid type: Expected string/],
     ['a requirement that is not a string', ['requires:', '  - go', '  - 3'], 4, /^front matter: requires\.1: Invalid type/],
+    [
+      "a target's requirement that is not a command name",
+      ['targets:', '  lab:', '    requires: [go, "rm -rf"]'],
+      4,
+      'front matter: targets.lab.requires.1: a required program is a command name (letters, digits, ".", "_", "+" or "-")',
+    ],
     [
       'a host with an unknown kind',
       ['targets:', '  gcp:', '    hosts:', '      a: { gce: x }', '      b: { docker: y }'],
