@@ -57,7 +57,8 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   // The lab is set up when a step first needs one of its hosts; whether it can be, is known now.
   const lab = target.lab && new Lab({ topology: target.lab, prefix: labPrefix(options.env), dir: `${store.dir(sessionId)}/lab`, env });
   lab?.checkSupport();
-  checkRequiredPrograms(plan, options.env);
+  // Teardown alone (cleanup) must run where the tutorial's build tools are gone too.
+  if (plan.steps.length > 0) checkRequiredPrograms(plan, options.env);
   const controller = new AbortController();
   const cloud = runsOnGoogleCloud(plan);
   let run: RunController | undefined;
