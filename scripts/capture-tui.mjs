@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Renders a real capture of the TUI to docs/tui.svg: the bin runs the bundled hello tutorial in
-// tmux, a few keys are pressed as a person would, and the pane (with its colours) becomes SVG.
-// `node scripts/capture-tui.mjs` after `npm run build`; needs tmux.
+// Renders a real capture of the TUI to docs/tui.svg: the bin runs the alts-grpc tutorial in the
+// local lab in tmux, `a` runs every step as a person would, and the pane (with its colours)
+// becomes SVG. `node scripts/capture-tui.mjs` after `npm run build`; needs tmux and what the lab
+// needs (root or user namespaces, Debian's Go and grpc-go).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +13,8 @@ const ESC = String.fromCharCode(27);
 const SGR_SPLIT = new RegExp(`(${ESC}\\[[0-9;]*m)`);
 const SGR = new RegExp(`^${ESC}\\[([0-9;]*)m$`);
 const session = `alts-capture-${process.pid}`;
-const columns = 100;
-const rows = 30;
+const columns = 112;
+const rows = 34;
 const home = mkdtempSync(join(tmpdir(), 'alts-capture-'));
 const tmux = (...args) => execFileSync('tmux', args, { encoding: 'utf8' });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -38,14 +39,15 @@ tmux(
   String(rows),
   '-c',
   root,
-  `ALTS_TUTOR_HOME=${home} TERM=xterm-256color node bin/alts-tutor.js run hello --var PORT=18765; sleep 30`,
+  `ALTS_TUTOR_HOME=${home} TERM=xterm-256color node bin/alts-tutor.js run alts-grpc --target lab; sleep 30`,
 );
 try {
-  await waitFor('Hello, alts-tutor');
-  for (let press = 0; press < 4; press++) {
-    tmux('send-keys', '-t', session, 'Enter');
-    await sleep(900);
-  }
+  await waitFor('gRPC over ALTS');
+  tmux('send-keys', '-t', session, 'a');
+  await waitFor('steps passed', 60_000);
+  // The client's call, the most telling output, rather than the last step's log.
+  for (let press = 0; press < 6; press++) tmux('send-keys', '-t', session, 'Up');
+  await sleep(800);
   const pane = tmux('capture-pane', '-p', '-e', '-t', session);
   writeFileSync(join(root, 'docs', 'tui.svg'), toSvg(pane));
   console.log('wrote docs/tui.svg');
