@@ -97,6 +97,38 @@ describe('alts-tutor test', () => {
   });
 });
 
+describe('alts-tutor test, without a cloud account', () => {
+  /** A gcloud that has no account, first on PATH. */
+  function noAccount(dir: string): NodeJS.ProcessEnv {
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'gcloud'), '#!/bin/sh\necho "ERROR: (gcloud) no active account" >&2\nexit 1\n', { mode: 0o755 });
+    return { PATH: `${bin}:${process.env.PATH}` };
+  }
+
+  it('skips a cloud-only tutorial when testing them all, saying how to run it; named, it fails', async () => {
+    const { dir, home } = makeProject('cloud-only');
+    // Testing them all includes the bundled tutorials: their lab gets a prefix of this test's.
+    const env = { ALTS_TUTOR_HOME: home, ALTS_TUTOR_LAB_PREFIX: 'atltg-', ...noAccount(dir) };
+    const all = await runCli(['test', '--ci'], { cwd: dir, env });
+    expect(all.stdout).toContain(
+      '  note: on-gcp: skipped, target gcp needs a gcloud account and project (test on-gcp --target gcp runs it)\n',
+    );
+    expect(all.stdout).not.toContain('✗ on-gcp');
+    const named = await runCli(['test', 'on-gcp', '--ci'], { cwd: dir, env });
+    expect(named.code).toBe(1);
+    expect(named.stdout).toContain('✗ on-gcp: the gcp target is not ready');
+  });
+
+  it('counts a tutorial that fails inside its run once', async () => {
+    const { dir, home } = makeProject('cloud-only');
+    const result = await runCli(['test', 'needs-a-value', 'here', '--ci'], { cwd: dir, env: { ALTS_TUTOR_HOME: home } });
+    expect(result.stdout).toContain('✗ needs-a-value: missing variable: NAME (a name)');
+    expect(result.stdout).toContain('failed: 1 of 2 tutorials passed');
+    expect(result.code).toBe(1);
+  });
+});
+
 describe('alts-tutor test, large output', () => {
   it('checks a step that printed more than the in-memory tail against its whole log', async () => {
     const { dir, cli } = project();
