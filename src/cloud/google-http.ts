@@ -54,9 +54,21 @@ export async function googleJson<T>(
     { ...request, headers: { accept: 'application/json', ...(request.body !== undefined && { 'content-type': 'application/json' }) } },
     credentials,
   );
-  const text = await response.text();
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    // The time limit also covers the body: an answer that stops half way is no answer.
+    if (request.signal?.aborted) throw error;
+    throw new CloudUnreachableError(api, new URL(url).origin, `the answer stopped before its end (${causeOf(error)})`);
+  }
   if (!response.ok) throw cloudApiErrorFromBody(api, response.status, text);
-  return (text === '' ? {} : JSON.parse(text)) as T;
+  if (text === '') return {} as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new CloudUnreachableError(api, new URL(url).origin, `the answer is not JSON: ${text.slice(0, 80)}`);
+  }
 }
 
 /** `fetch failed` says nothing: the cause (ECONNREFUSED, ENOTFOUND, a TLS error) does. */
