@@ -36,6 +36,8 @@ export class Lab implements LabHosts {
   private setup: Promise<LabLayout> | undefined;
   private backend: LabBackend | undefined;
   private metadataServer: MetadataServer | undefined;
+  /** How the lab runs here: asked once (for an ordinary user it tries `unshare`). */
+  private mode: LabMode | undefined;
 
   constructor(private readonly options: LabOptions) {}
 
@@ -60,8 +62,10 @@ export class Lab implements LabHosts {
 
   /** How the lab will run here; throws, saying what is missing, when it cannot. */
   checkSupport(): LabMode {
+    if (this.mode) return this.mode;
     const support = labSupport(this.options.env);
     if ('missing' in support) throw new UserError(support.missing, 'or choose a target that is not the lab (--target)');
+    this.mode = support.mode;
     return support.mode;
   }
 
