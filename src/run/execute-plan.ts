@@ -96,11 +96,9 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       .filter(([name]) => !(name in tutorial.variables))
       .map(([name, value]): ResolvedVariable => ({ name, value, secret: false, source: 'option' }));
     const variables = [...declared, ...undeclared];
+    const values = Object.fromEntries(variables.map((variable) => [variable.name, variable.value]));
     // Before the session exists: a project that cannot run the tutorial leaves nothing to resume.
-    const preflight =
-      cloud && !options.resume
-        ? await preflightCloud(plan, Object.fromEntries(variables.map((variable) => [variable.name, variable.value])), options.env)
-        : undefined;
+    const preflight = cloud && !options.resume ? await preflightCloud(plan, values, options.env) : undefined;
     const session = options.resume ?? newSession(sessionId, plan, options.file, variables);
     if (options.resume) {
       unlock = lockSession(store.dir(sessionId), sessionId);
@@ -129,7 +127,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       sessionId,
       logDir: `${store.dir(sessionId)}/logs`,
       secrets,
-      variables: Object.fromEntries(variables.map((variable) => [variable.name, variable.value])),
+      variables: values,
       checker,
       session: recorder,
       cleanup: options.cleanup,
