@@ -68,13 +68,18 @@ export function shellProbe(shell: {
   capture(body: string, timeoutMs?: number): Promise<{ exitCode: number }>;
   setVariable(name: string, value: string, secret: boolean): Promise<void>;
 }): (readiness: NetworkReadiness) => Promise<boolean> {
+  let urlGiven: string | undefined;
   return async (readiness) => {
     if (readiness.kind === 'port') {
       const port = readiness.port;
       const { exitCode } = await shell.capture(`exec 3<>/dev/tcp/127.0.0.1/${port} || exec 3<>/dev/tcp/::1/${port}`, 5000);
       return exitCode === 0;
     }
-    await shell.setVariable('__alts_ready_url', readiness.url, false);
+    // Once per wait, not once per poll: the URL does not change while the step gets ready.
+    if (urlGiven !== readiness.url) {
+      await shell.setVariable('__alts_ready_url', readiness.url, false);
+      urlGiven = readiness.url;
+    }
     const { exitCode } = await shell.capture('curl -fsS -o /dev/null --max-time 1 -- "$__alts_ready_url"', 5000);
     return exitCode === 0;
   };
