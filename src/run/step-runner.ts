@@ -54,7 +54,8 @@ export class StepRunner {
   private readonly background = new Map<string, BackgroundJob>();
   /** Logs are numbered on from those a resumed session already has. */
   private logCount: number;
-  private readonly logWrites: Promise<void>[] = [];
+  /** A background step's log is complete when its job ends. */
+  private readonly backgroundLogs: Promise<void>[] = [];
   private shellState: { host: string; state: string } | undefined;
   /** Functions the tutorial defines: calling one may change the shell as much as its body. */
   private readonly functionNames: ReadonlySet<string>;
@@ -64,9 +65,9 @@ export class StepRunner {
     this.functionNames = definedFunctions(options.plan.tutorial.steps.map((step) => step.command));
   }
 
-  /** Settles when every finished step's log file is on disk. */
+  /** Settles when every step's log file is complete (a foreground step's is when it ends). */
   async logsWritten(): Promise<void> {
-    await Promise.all(this.logWrites);
+    await Promise.all(this.backgroundLogs);
   }
 
   async run(step: PlannedStep): Promise<StepResult> {
@@ -101,7 +102,7 @@ export class StepRunner {
         onOutput: (chunk) => recorder.write(chunk),
         ...(step.cwdPath !== undefined && { cwd: step.cwdPath }),
       });
-      const output = this.finish(recorder);
+      const output = recorder.finish();
       const reason = failureReason(step, outcome);
       const result: StepResult = {
         ...base,
@@ -119,7 +120,7 @@ export class StepRunner {
       if (checked.status === 'passed') await this.saveShellState(step, shell);
       return checked;
     } catch (error) {
-      this.finish(recorder);
+      recorder.finish();
       throw error;
     }
   }
@@ -135,7 +136,7 @@ export class StepRunner {
       ready = resolveReadiness(step.ready, this.options.variables);
     } catch (error) {
       const reason = (error as Error).message;
-      return { ...base, status: 'failed', timedOut: false, durationMs: 0, output: this.finish(recorder), outputBytes: 0, reason };
+      return { ...base, status: 'failed', timedOut: false, durationMs: 0, output: recorder.finish(), outputBytes: 0, reason };
     }
     const shell = await this.options.hosts.get(step.host, step.hostSpec);
     const job = await shell.startBackground(step.command, step.cwdPath, (chunk) => recorder.write(chunk));
@@ -152,7 +153,7 @@ export class StepRunner {
       this.options.session?.backgroundStarted(step.name, step.host, job.group);
       this.options.onEvent({ type: 'step-ready', step });
       // The job keeps writing to its log; the recorder stays open until the job ends.
-      this.logWrites.push(job.ended.then(() => this.finish(recorder)).then(() => recorder.written));
+      this.backgroundLogs.push(job.ended.then(() => void recorder.finish()));
       return { ...base, status: 'passed', timedOut: false, durationMs, output: recorder.text(), outputBytes: recorder.bytes };
     }
     await job.stop();
@@ -162,7 +163,7 @@ export class StepRunner {
       status: 'failed',
       timedOut: readiness.reason.startsWith('not ready'),
       durationMs,
-      output: this.finish(recorder),
+      output: recorder.finish(),
       outputBytes: recorder.bytes,
       reason: `${readiness.reason}; waited for ${describeReadiness(ready)}`,
     };
@@ -198,7 +199,6 @@ export class StepRunner {
     // Output longer than the in-memory tail is read back from its log, which is complete by now.
     let output = result.output;
     if (recorder.truncated) {
-      await recorder.written;
       output = await readFile(recorder.logPath, 'utf8');
     }
     const outcome = checker.check(step, output);
@@ -212,12 +212,6 @@ export class StepRunner {
       case 'mismatch':
         return { ...result, status: 'failed', reason: outcome.reason, diff: outcome.diff };
     }
-  }
-
-  private finish(recorder: OutputRecorder): string {
-    const output = recorder.finish();
-    this.logWrites.push(recorder.written);
-    return output;
   }
 
   private async stopBackground(name: string): Promise<void> {
