@@ -14,7 +14,7 @@ import { type CloudResource, kindName, openEntries, SESSION_LABEL } from '../clo
 import { EXIT, UserError } from '../errors.js';
 import { processRunning } from '../execute/process-groups.js';
 import { loadTutorial } from '../format/catalog.js';
-import { findSession, removeLabLeftovers } from '../run/resume-session.js';
+import { describeTeardown, findSession, removeLabLeftovers, sessionTeardown } from '../run/resume-session.js';
 import { lockSession } from '../session/session-lock.js';
 import { sessionMatcher } from '../session/session-paths.js';
 import { SessionRecorder } from '../session/session-recorder.js';
@@ -50,7 +50,7 @@ export async function cleanupCommand(reference: string | undefined, options: Cle
 
   let status: number = EXIT.ok;
   if (options.dryRun) {
-    if (session) write(describeTeardown(session));
+    if (session) write(dryRunTeardown(session));
   } else if (session) {
     // The tutorial's own teardown, and the labs of dead runs (src/run/resume-session.ts).
     status = await sessionCommand('cleanup', session.id, {
@@ -79,17 +79,12 @@ function localSession(store: SessionStore, reference: string | undefined): Sessi
 }
 
 /** `--dry-run`: the teardown steps that `cleanup` would run, without running them. */
-function describeTeardown(session: Session): string {
+function dryRunTeardown(session: Session): string {
   if (!existsSync(session.tutorial.file))
     return `session ${session.id}: its tutorial is gone (${session.tutorial.file}); no teardown steps to run\n`;
-  const steps = loadTutorial(session.tutorial.file).steps.filter(
-    (step) => step.teardown && (!step.targets || step.targets.includes(session.target)),
-  );
-  if (steps.length === 0) return `session ${session.id}: ${session.tutorial.id} has no teardown steps\n`;
-  return `session ${session.id}: would run the teardown steps ${steps
-    .map((step) => step.name)
-    .reverse()
-    .join(', ')} (dry run: not run)\n`;
+  const tutorial = loadTutorial(session.tutorial.file);
+  const line = describeTeardown(session, tutorial);
+  return sessionTeardown(session, tutorial).pending.length > 0 ? `${line} (dry run: not run)\n` : `${line}\n`;
 }
 
 interface CloudScope {

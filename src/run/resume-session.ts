@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { EXIT, UserError } from '../errors.js';
 import { groupAlive, signalGroup } from '../execute/process-groups.js';
 import { loadTutorial, projectRootOf } from '../format/catalog.js';
-import type { Tutorial } from '../format/tutorial.js';
+import type { Step, Tutorial } from '../format/tutorial.js';
 import { describeRemovedLabs, removeDeadLabs } from '../lab/lab-leftovers.js';
 import { labPrefix } from '../lab/lab-names.js';
 import { labMissing } from '../lab/lab-support.js';
@@ -51,7 +51,8 @@ export async function resumeSession(reference: string | undefined, options: Resu
 
 /**
  * `alts-tutor cleanup [session|id]`: removes what the labs of dead runs left behind, then runs
- * the teardown steps of a session, with its variables.
+ * the teardown steps of a session that have not passed yet, with its variables. (A passed run
+ * has torn down already: its teardown again would find nothing, and fail on it.)
  */
 export async function cleanupSession(reference: string | undefined, options: ResumeOptions, io: RunIo): Promise<number> {
   const removedLabs = removeLabLeftovers(io);
@@ -68,16 +69,35 @@ export async function cleanupSession(reference: string | undefined, options: Res
   const unlock = lockSession(store.dir(found.id), found.id);
   try {
     const session = store.load(found.id);
-    const { plan } = planRemaining(session, io.cwd, { onlyTeardown: true });
+    const { tutorial, plan } = planRemaining(session, io.cwd, { onlyTeardown: true });
     stopOrphans(session);
     if (plan.teardown.length === 0) {
-      io.write(`session ${session.id}: ${session.tutorial.id} has no teardown steps\n`);
+      io.write(`${describeTeardown(session, tutorial)}\n`);
       return EXIT.ok;
     }
     return await consentAndExecute(plan, session.tutorial.file, parseVarOptions(options.vars), options, io, session);
   } finally {
     unlock();
   }
+}
+
+/** What `cleanup` would run of a session's teardown, in a line. */
+export function describeTeardown(session: Session, tutorial: Tutorial): string {
+  const { all, pending } = sessionTeardown(session, tutorial);
+  if (all.length === 0) return `session ${session.id}: ${tutorial.id} has no teardown steps`;
+  if (pending.length === 0)
+    return `session ${session.id}: its teardown has run already (${all.length === 1 ? 'its step' : `all ${all.length} steps`} passed)`;
+  return `session ${session.id}: teardown steps to run: ${pending
+    .map((step) => step.name)
+    .reverse()
+    .join(', ')}`;
+}
+
+/** The session's teardown steps (of its target), and those of them that have not passed. */
+export function sessionTeardown(session: Session, tutorial: Tutorial): { all: Step[]; pending: Step[] } {
+  const passed = new Set(session.steps.filter((step) => step.status === 'passed').map((step) => step.name));
+  const all = tutorial.steps.filter((step) => step.teardown && (!step.targets || step.targets.includes(session.target)));
+  return { all, pending: all.filter((step) => !passed.has(step.name)) };
 }
 
 /** Lab leftovers of runs that are gone (a crash, a kill), whatever their session: says what went. */
@@ -126,7 +146,11 @@ function planRemaining(
   const stopped = new Set(tutorial.steps.filter((step) => step.stop !== undefined && passed.has(step.name)).map((step) => step.stop));
   const skip = new Set(
     tutorial.steps
-      .filter((step) => (mode.onlyTeardown ? !step.teardown : passed.has(step.name) && !(step.background && !stopped.has(step.name))))
+      .filter((step) =>
+        mode.onlyTeardown
+          ? !step.teardown || passed.has(step.name)
+          : passed.has(step.name) && !(step.background && !stopped.has(step.name)),
+      )
       .map((step) => step.name),
   );
   const plan = planSteps(tutorial, target, projectRootOf(file), session.workDir ?? cwd, { skip });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SessionSummary } from '../../src/cli/status-command.js';
@@ -73,6 +73,39 @@ describe('cleanup', () => {
     expect(result.stdout).toContain('✓ cleanup-files');
     expect(result.stdout).not.toContain('✓ check');
     expect(readFileSync(join(dir, 'teardown.txt'), 'utf8')).toBe(`teardown with PORT=${port}\n`);
+  });
+
+  it('runs a teardown once: not again after an earlier cleanup, nor after a run that passed', async () => {
+    const { dir, cli, status } = project();
+    const teardownFile = join(dir, 'teardown.txt');
+    const port = await freePort();
+    await cli(['run', 'serve-then-check', '--yes', '--var', `PORT=${port}`]);
+    expect((await cli(['cleanup', 'serve-then-check', '--yes'])).code).toBe(0);
+    expect(existsSync(teardownFile)).toBe(true);
+    rmSync(teardownFile);
+    const again = await cli(['cleanup', 'serve-then-check', '--yes']);
+    expect(again.stdout).toContain('its teardown has run already (its step passed)');
+    expect(again.code).toBe(0);
+    expect(existsSync(teardownFile)).toBe(false);
+
+    writeFileSync(join(dir, 'gate'), '');
+    expect((await cli(['run', 'serve-then-check', '--yes', '--var', `PORT=${port}`])).code).toBe(0);
+    rmSync(teardownFile);
+    const dryRun = await cli(['cleanup', 'serve-then-check', '--dry-run']);
+    expect(dryRun.stdout).toContain('its teardown has run already');
+    expect((await cli(['cleanup', 'serve-then-check', '--yes'])).code).toBe(0);
+    expect(existsSync(teardownFile)).toBe(false);
+    // The passed session stays passed.
+    expect((await status())[0]).toMatchObject({ status: 'passed' });
+  });
+
+  it('--dry-run names the teardown steps it would run, and runs none', async () => {
+    const { dir, cli } = project();
+    const port = await freePort();
+    await cli(['run', 'serve-then-check', '--yes', '--var', `PORT=${port}`]);
+    const dryRun = await cli(['cleanup', 'serve-then-check', '--dry-run']);
+    expect(dryRun.stdout).toMatch(/teardown steps to run: cleanup-files \(dry run: not run\)/);
+    expect(existsSync(join(dir, 'teardown.txt'))).toBe(false);
   });
 });
 
