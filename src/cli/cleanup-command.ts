@@ -14,7 +14,7 @@ import { type CloudResource, kindName, openEntries, SESSION_LABEL } from '../clo
 import { EXIT, UserError } from '../errors.js';
 import { processRunning } from '../execute/process-groups.js';
 import { loadTutorial } from '../format/catalog.js';
-import { describeTeardown, findSession, removeLabLeftovers, sessionTeardown } from '../run/resume-session.js';
+import { describeTeardown, findSession, removeLabLeftovers } from '../run/resume-session.js';
 import { lockSession } from '../session/session-lock.js';
 import { sessionMatcher } from '../session/session-paths.js';
 import { SessionRecorder } from '../session/session-recorder.js';
@@ -82,9 +82,7 @@ function localSession(store: SessionStore, reference: string | undefined): Sessi
 function dryRunTeardown(session: Session): string {
   if (!existsSync(session.tutorial.file))
     return `session ${session.id}: its tutorial is gone (${session.tutorial.file}); no teardown steps to run\n`;
-  const tutorial = loadTutorial(session.tutorial.file);
-  const line = describeTeardown(session, tutorial);
-  return sessionTeardown(session, tutorial).pending.length > 0 ? `${line} (dry run: not run)\n` : `${line}\n`;
+  return `${describeTeardown(session, loadTutorial(session.tutorial.file), true)}\n`;
 }
 
 interface CloudScope {

@@ -81,8 +81,8 @@ export async function cleanupSession(reference: string | undefined, options: Res
   }
 }
 
-/** What `cleanup` would run of a session's teardown, in a line. */
-export function describeTeardown(session: Session, tutorial: Tutorial): string {
+/** What `cleanup` would run of a session's teardown, in a line; `dryRun` says it did not run. */
+export function describeTeardown(session: Session, tutorial: Tutorial, dryRun = false): string {
   const { all, pending } = sessionTeardown(session, tutorial);
   if (all.length === 0) return `session ${session.id}: ${tutorial.id} has no teardown steps`;
   if (pending.length === 0)
@@ -90,11 +90,11 @@ export function describeTeardown(session: Session, tutorial: Tutorial): string {
   return `session ${session.id}: teardown steps to run: ${pending
     .map((step) => step.name)
     .reverse()
-    .join(', ')}`;
+    .join(', ')}${dryRun ? ' (dry run: not run)' : ''}`;
 }
 
 /** The session's teardown steps (of its target), and those of them that have not passed. */
-export function sessionTeardown(session: Session, tutorial: Tutorial): { all: Step[]; pending: Step[] } {
+function sessionTeardown(session: Session, tutorial: Tutorial): { all: Step[]; pending: Step[] } {
   const passed = new Set(session.steps.filter((step) => step.status === 'passed').map((step) => step.name));
   const all = tutorial.steps.filter((step) => step.teardown && (!step.targets || step.targets.includes(session.target)));
   return { all, pending: all.filter((step) => !passed.has(step.name)) };
