@@ -18,7 +18,7 @@ variables:
   ZONE: { default: us-central1-a }
 ---
 \`\`\`sh { name=work }
-true
+false
 \`\`\`
 
 \`\`\`sh { name=slow-teardown teardown=true }
@@ -33,8 +33,9 @@ it('an interrupted teardown exits 130 and deletes nothing in the cloud', async (
     mkdirSync(join(dir, 'tutorials'));
     writeFileSync(join(dir, 'tutorials', 'slow-teardown.md'), TUTORIAL);
     const env = { ALTS_TUTOR_HOME: join(dir, '.state'), ...fake.env(scratchDir()) };
+    // A failed run leaves its teardown to cleanup.
     const run = await runCli(['run', 'tutorials/slow-teardown.md', '--yes'], { cwd: dir, env });
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(1);
     const [summary] = JSON.parse((await runCli(['status', '--json'], { cwd: dir, env })).stdout) as SessionSummary[];
     const session = summary?.id ?? '';
     fake.addInstance({ name: 'left-behind', zone: 'us-central1-a', labels: { 'alts-tutor-session': session } });
