@@ -32,17 +32,23 @@ export async function resumeSession(reference: string | undefined, options: Resu
   try {
     // Read again under the lock: the run that held it may have gone on since.
     const session = store.load(found.id);
-    const { tutorial, plan, changed } = planRemaining(session, io.cwd);
+    const { tutorial, plan, changed, resumeAt, replayed } = planRemaining(session, io.cwd);
     stopOrphans(session);
     if (changed) io.write(`note: ${tutorial.file} changed since session ${session.id} began; its steps are matched by name\n`);
-    if (plan.steps.length === 0 && plan.teardown.length === 0) {
+    if (resumeAt === undefined) {
       // A run killed after its last step passed never recorded its end: record it now, or the
       // session would stay "running" and be offered to every later resume.
       if (session.status !== 'passed') new SessionRecorder(store, session.id).finish('passed');
       io.write(`session ${session.id}: every step has passed; nothing to resume\n`);
       return EXIT.ok;
     }
-    io.write(`resuming session ${session.id} at step ${plan.steps[0]?.name ?? plan.teardown[0]?.name}\n`);
+    if (replayed.length > 0) {
+      io.write(`note: the lab is set up afresh, so the steps that passed on its hosts run again: ${replayed.join(', ')}\n`);
+    }
+    // Background steps later steps need, and lab steps, run again before it (all of them, when it is a teardown step).
+    const at = plan.steps.findIndex((step) => step.name === resumeAt);
+    const again = (at === -1 ? plan.steps : plan.steps.slice(0, at)).map((step) => step.name);
+    io.write(`resuming session ${session.id} at step ${resumeAt}${again.length > 0 ? `, after running again: ${again.join(', ')}` : ''}\n`);
     return await consentAndExecute(plan, session.tutorial.file, parseVarOptions(options.vars), options, io, session);
   } finally {
     unlock();
@@ -128,12 +134,16 @@ export function findSession(store: SessionStore, reference: string | undefined, 
   );
 }
 
-/** The steps still to run: all but those that passed, and background steps later steps need. */
+/**
+ * The steps still to run: all but those that passed, and background steps later steps need.
+ * A lab is set up afresh for every run, so what the passed steps did to its hosts (a route, an
+ * iptables rule, a sysctl) is gone: those steps run again too, in order (`replayed`).
+ */
 function planRemaining(
   session: Session,
   cwd: string,
   mode: { onlyTeardown?: boolean } = {},
-): { tutorial: Tutorial; plan: Plan; changed: boolean } {
+): { tutorial: Tutorial; plan: Plan; changed: boolean; resumeAt: string | undefined; replayed: string[] } {
   const file = session.tutorial.file;
   if (!existsSync(file)) throw new UserError(`the tutorial of session ${session.id} is gone: ${file}`);
   const tutorial = loadTutorial(file);
@@ -144,17 +154,25 @@ function planRemaining(
   // A background step that passed is running no more (the run that started it ended): unless a
   // passed step stopped it, the steps after it expect it, so it starts again.
   const stopped = new Set(tutorial.steps.filter((step) => step.stop !== undefined && passed.has(step.name)).map((step) => step.stop));
+  const onLabHost = (step: Step) => target.hosts[step.host]?.kind === 'netns';
   const skip = new Set(
     tutorial.steps
       .filter((step) =>
         mode.onlyTeardown
           ? !step.teardown || passed.has(step.name)
-          : passed.has(step.name) && !(step.background && !stopped.has(step.name)),
+          : passed.has(step.name) && !onLabHost(step) && !(step.background && !stopped.has(step.name)),
       )
       .map((step) => step.name),
   );
   const plan = planSteps(tutorial, target, projectRootOf(file), session.workDir ?? cwd, { skip });
-  return { tutorial, plan, changed };
+  const planned = [...plan.steps, ...plan.teardown];
+  return {
+    tutorial,
+    plan,
+    changed,
+    resumeAt: planned.find((step) => !passed.has(step.name))?.name,
+    replayed: planned.filter((step) => passed.has(step.name) && onLabHost(step)).map((step) => step.name),
+  };
 }
 
 /**

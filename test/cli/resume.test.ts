@@ -26,7 +26,7 @@ describe('resume', () => {
     writeFileSync(join(dir, 'gate'), '');
     // No --var this time: PORT comes from the session.
     const resumed = await cli(['resume', '--yes']);
-    expect(resumed.stdout).toContain(`resuming session ${failed?.id} at step serve`);
+    expect(resumed.stdout).toContain(`resuming session ${failed?.id} at step check, after running again: serve\n`);
     expect(resumed.stdout).toContain('✓ serve');
     expect(resumed.stdout).toContain('✓ check');
     expect(resumed.code).toBe(0);

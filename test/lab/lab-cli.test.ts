@@ -74,6 +74,24 @@ describe('lab tutorials on the command line', () => {
     expect(traces(PREFIX)).toEqual([]);
   });
 
+  it('resume a lab run in a fresh lab: the steps that passed on lab hosts run again, those on this machine do not', async () => {
+    const { cli, dir } = project();
+    const first = await cli(['run', 'lab-resume', '--target', 'lab', '--yes']);
+    expect(first.stdout).toContain('✗ gate');
+    expect(first.code).toBe(1);
+    expect(traces(PREFIX)).toEqual([]);
+    writeFileSync(join(dir, 'gate'), '');
+    const resumed = await cli(['resume', '--yes']);
+    expect(resumed.stdout).toContain('note: the lab is set up afresh, so the steps that passed on its hosts run again: forward, serve\n');
+    expect(resumed.stdout).toMatch(/resuming session \S+ at step gate, after running again: forward, serve\n/);
+    // Without forwarding on the new lab's router, the client could not reach web.
+    expect(resumed.stdout).toContain('✓ connect');
+    expect(resumed.code).toBe(0);
+    expect(readFileSync(join(dir, 'local-runs.txt'), 'utf8')).toBe('built\n');
+    expect(readFileSync(join(dir, 'forward-runs.txt'), 'utf8')).toBe('forward\nforward\n');
+    expect(traces(PREFIX)).toEqual([]);
+  });
+
   it('without --target and without a gcloud account, run in the lab and say so in one line', async () => {
     const { cli } = project();
     const result = await cli(['run', 'lab-default', '--yes']);
