@@ -114,7 +114,8 @@ describe('ssh hosts', () => {
     const shell = await openSsh();
     await runStep(shell, 'command', 'KEPT=before');
     const body = `sleep 312 & echo $! > ${dir}/job.pid\nbash -c 'echo $$ > ${dir}/child.pid; exec sleep 313'`;
-    const step = runStep(shell, 'script', body, { timeoutMs: 1500 });
+    // Long enough for both processes to start (and the test to see them) on a loaded machine.
+    const step = runStep(shell, 'script', body, { timeoutMs: 4000 });
     expect(await waitFor(() => existsSync(join(dir, 'job.pid')) && existsSync(join(dir, 'child.pid')), 10_000)).toBe(true);
     const pids = [readPid(join(dir, 'job.pid')), readPid(join(dir, 'child.pid'))];
     expect(pids.map(netnsOf)).toEqual([server.netns, server.netns]);
