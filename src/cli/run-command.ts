@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { maskText } from '../execute/secret-masker.js';
+import type { Plan } from '../plan/plan-steps.js';
 import { batchedWriter } from '../report/batched-writer.js';
-import { paintFor } from '../report/colors.js';
+import { type Paint, paintFor } from '../report/colors.js';
 import { jsonReporter } from '../report/json-reporter.js';
 import { plainReporter } from '../report/plain-reporter.js';
-import type { RunResult } from '../run/events.js';
+import type { RunListener, RunResult } from '../run/events.js';
 import { cleanupSession, resumeSession } from '../run/resume-session.js';
 import type { RunController } from '../run/run-controller.js';
 import { type RunIo, type RunTutorialOptions, runTutorial } from '../run/run-tutorial.js';
@@ -51,7 +52,7 @@ async function withTerminal(
       cwd: process.cwd(),
       env: process.env,
       interactive,
-      ...(ui && { tui: (controller, variables) => runTui(ui, controller, variables, output.flush) }),
+      ...(ui && { tui: (controller, variables) => runTui(ui, controller, variables, output) }),
       write,
       ask: async (question, secret) => {
         output.flush();
@@ -67,7 +68,7 @@ async function withTerminal(
       reporter: (secrets) => {
         if (pretty) return () => {};
         const masked = (text: string) => write(maskText(text, secrets));
-        return options.reporter === 'json' ? jsonReporter(masked) : plainReporter(masked, paintFor(process.stdout));
+        return options.reporter === 'json' ? jsonReporter(masked) : plainRunReporter(masked, paintFor(process.stdout));
       },
       onInterrupt: interruptHandler,
     });
@@ -91,13 +92,38 @@ async function runTui(
   ui: ReturnType<typeof loadUi>,
   controller: RunController,
   variables: Array<{ name: string; value: string; secret: boolean }>,
-  flush: () => void,
+  output: { write: (text: string) => void; flush: () => void },
 ): Promise<RunResult> {
-  flush();
+  output.flush();
   const { renderTui, closePrompts } = await ui;
   closePrompts();
   const topologyFile = join(controller.plan.projectRoot, 'assets', `${controller.plan.tutorial.id}.txt`);
   const topology = existsSync(topologyFile) ? readFileSync(topologyFile, 'utf8') : undefined;
   await renderTui({ controller, variables, ...(topology !== undefined && { topology }) });
-  return controller.end([]);
+  const result = await controller.end([]);
+  // The TUI's screen is gone: what stays in the terminal says how the run ended, and what next.
+  plainReporter(output.write, paintFor(process.stdout))({ type: 'run-end', result });
+  output.write(howToGoOn(result, controller.plan, controller.sessionId));
+  return result;
+}
+
+/** The plain reporter, and after a run that did not pass, how to go on. */
+function plainRunReporter(write: (text: string) => void, paint: Paint): RunListener {
+  const report = plainReporter(write, paint);
+  let start: { plan: Plan; sessionId: string } | undefined;
+  return (event) => {
+    report(event);
+    if (event.type === 'run-start') start = event;
+    if (event.type === 'run-end' && start) write(howToGoOn(event.result, start.plan, start.sessionId));
+  };
+}
+
+/** After a run left unfinished: where `resume` goes on, and that `cleanup` tears down what the steps made. */
+function howToGoOn(result: RunResult, plan: Plan, sessionId: string): string {
+  if (result.status === 'passed') return '';
+  const next = [...result.steps, ...result.teardown].find((step) => step.status === 'failed' || step.status === 'not-run');
+  const teardownWaits = result.teardown.length === 0 && plan.teardown.length > 0;
+  return `session ${sessionId}${next ? ` stopped at step ${next.name}` : ''}: alts-tutor resume continues it${
+    teardownWaits ? '; alts-tutor cleanup runs its teardown' : ''
+  }\n`;
 }

@@ -24,6 +24,10 @@ export class RunController {
     return this.options.plan;
   }
 
+  get sessionId(): string {
+    return this.options.sessionId;
+  }
+
   subscribe(listener: RunListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -67,14 +71,17 @@ export class RunController {
   }
 
   /**
-   * Teardown steps in reverse order (after a failure only with `cleanup`), then everything the
-   * run started is stopped. `steps` are the results of the plan's steps, in order.
+   * Teardown steps in reverse order (after a failure, or when steps were left unrun, only with
+   * `cleanup`), then everything the run started is stopped. `steps` are the results of the
+   * plan's steps, in order. A run left before its end (the TUI's `q`) is interrupted: its
+   * session is for `resume`, which needs what the steps made, so the teardown waits too.
    */
   async end(steps: StepResult[]): Promise<RunResult> {
     if (this.ended) return this.ended;
     const failed = steps.some((step) => step.status === 'failed');
+    const left = !failed && steps.some((step) => step.status === 'not-run');
     const teardown: StepResult[] = [];
-    if (!this.options.signal?.aborted && (!failed || this.options.cleanup)) {
+    if (!this.options.signal?.aborted && ((!failed && !left) || this.options.cleanup)) {
       for (const step of [...this.options.plan.teardown].reverse()) teardown.push(await this.runStep(step));
     }
     // The run ends here: background steps and whatever steps left running are stopped.
@@ -82,7 +89,7 @@ export class RunController {
     await this.runner.logsWritten();
     // Read again: a Ctrl-C during the teardown interrupts the run too.
     const interrupted = this.options.signal?.aborted ?? false;
-    const status = interrupted ? 'interrupted' : failed || teardown.some((step) => step.status === 'failed') ? 'failed' : 'passed';
+    const status = interrupted || left ? 'interrupted' : failed || teardown.some((step) => step.status === 'failed') ? 'failed' : 'passed';
     this.ended = { status, steps, teardown, durationMs: performance.now() - this.started };
     this.emit({ type: 'run-end', result: this.ended });
     return this.ended;

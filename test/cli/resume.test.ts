@@ -19,6 +19,8 @@ describe('resume', () => {
     const port = await freePort();
     const first = await cli(['run', 'serve-then-check', '--yes', '--var', `PORT=${port}`]);
     expect(first.code).toBe(1);
+    // The teardown waits for the resume, and cleanup runs it if there is none.
+    expect(first.stdout).toMatch(/stopped at step check: alts-tutor resume continues it; alts-tutor cleanup runs its teardown\n$/);
     const [failed] = await status();
     expect(failed).toMatchObject({ tutorial: 'serve-then-check', status: 'failed', passed: 1, steps: 3, failedStep: 'check' });
     // The run that failed stopped its server.

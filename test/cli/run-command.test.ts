@@ -26,6 +26,7 @@ describe('alts-tutor run (headless)', () => {
     expect(result.stdout).toContain('│ before the failure');
     expect(result.stdout).not.toContain('never printed');
     expect(result.stdout).toContain('1 passed, 1 failed, 1 not run');
+    expect(result.stdout).toMatch(/\nsession fails-\S+ stopped at step breaks: alts-tutor resume continues it\n$/);
   });
 
   it('writes each step output to a log file under the session directory', async () => {

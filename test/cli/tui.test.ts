@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, freePort, isAlive, makeProject } from './helpers.js';
+import { BIN, freePort, isAlive, makeProject, runCli } from './helpers.js';
 import { Terminal } from './terminal-driver.js';
 
 const terminals: Terminal[] = [];
@@ -37,6 +37,24 @@ describe('the TUI in a real terminal', () => {
     await terminal.waitFor('5/5 passed', 20_000);
     terminal.press('q');
     expect(await terminal.waitFor('EXIT=')).toContain('EXIT=0');
+  });
+
+  it('q before the last step leaves the session for resume: exit 130, the next step named, no teardown', async () => {
+    const { dir, home } = makeProject();
+    const port = await freePort();
+    const terminal = open(`NO_COLOR=1 TMPDIR=${dir} ALTS_TUTOR_HOME=${home} env -u CI node ${BIN} run hello --var PORT=${port}`, dir);
+    await terminal.waitFor('0/5 passed');
+    await settle();
+    terminal.press('Enter');
+    await terminal.waitFor('1/5 passed');
+    terminal.press('q');
+    const screen = await terminal.waitFor('EXIT=');
+    expect(screen).toContain('EXIT=130');
+    expect(screen).toContain('interrupted: 1 passed, 0 failed, 4 not run');
+    expect(screen).toMatch(/session hello-\S+ stopped at step \S+: alts-tutor resume continues it/);
+    const resumed = await runCli(['resume', '--yes'], { cwd: dir, env: { ALTS_TUTOR_HOME: home, TMPDIR: dir } });
+    expect(resumed.stdout).toContain('passed: 4 passed, 0 failed');
+    expect(resumed.code).toBe(0);
   });
 
   it('asks for missing variables in its own look, hides a secret, then runs the step with them', async () => {
