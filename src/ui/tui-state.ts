@@ -231,7 +231,10 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
         runAll: false,
         awaitingConfirm: undefined,
         editing: undefined,
-        notice: 'finishing: teardown, stopping shells…',
+        // Before the last step the run ends interrupted and its teardown waits (RunController.end).
+        notice: state.statuses.every((status) => status === 'passed' || status === 'skipped' || status === 'background-ready')
+          ? 'finishing: teardown, stopping shells…'
+          : 'finishing: stopping shells; the session stays for resume…',
       };
     case 'notice':
       return { ...state, notice: action.text };

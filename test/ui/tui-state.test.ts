@@ -165,6 +165,12 @@ describe('tuiReducer', () => {
     expect(state).toMatchObject({ quitting: true, runAll: false, editing: undefined });
   });
 
+  test('quitting says whether the teardown runs now or waits for resume', () => {
+    expect(reduce([{ type: 'quit-requested' }]).notice).toBe('finishing: stopping shells; the session stays for resume…');
+    const done = [one, two, three, four].map((step): TuiAction => ({ type: 'step-end', step, result: stepResult(step) }));
+    expect(reduce([...done, { type: 'quit-requested' }]).notice).toBe('finishing: teardown, stopping shells…');
+  });
+
   test('an interrupt stops run-all', () => {
     const state = reduce([{ type: 'run-all-start' }, { type: 'run-requested', index: 0 }, { type: 'interrupt-requested' }]);
     expect(state).toMatchObject({ interrupting: true, runAll: false });
