@@ -42,9 +42,7 @@ export async function resumeSession(reference: string | undefined, options: Resu
       io.write(`session ${session.id}: every step has passed; nothing to resume\n`);
       return EXIT.ok;
     }
-    if (replayed.length > 0) {
-      io.write(`note: the lab is set up afresh, so the steps that passed on its hosts run again: ${replayed.join(', ')}\n`);
-    }
+    if (replayed) io.write('note: the lab is set up afresh, so the steps that passed on its hosts run again\n');
     // Background steps later steps need, and lab steps, run again before it (all of them, when it is a teardown step).
     const at = plan.steps.findIndex((step) => step.name === resumeAt);
     const again = (at === -1 ? plan.steps : plan.steps.slice(0, at)).map((step) => step.name);
@@ -137,13 +135,13 @@ export function findSession(store: SessionStore, reference: string | undefined, 
 /**
  * The steps still to run: all but those that passed, and background steps later steps need.
  * A lab is set up afresh for every run, so what the passed steps did to its hosts (a route, an
- * iptables rule, a sysctl) is gone: those steps run again too, in order (`replayed`).
+ * iptables rule, a sysctl) is gone: those steps run again too, in order (`replayed` says so).
  */
 function planRemaining(
   session: Session,
   cwd: string,
   mode: { onlyTeardown?: boolean } = {},
-): { tutorial: Tutorial; plan: Plan; changed: boolean; resumeAt: string | undefined; replayed: string[] } {
+): { tutorial: Tutorial; plan: Plan; changed: boolean; resumeAt: string | undefined; replayed: boolean } {
   const file = session.tutorial.file;
   if (!existsSync(file)) throw new UserError(`the tutorial of session ${session.id} is gone: ${file}`);
   const tutorial = loadTutorial(file);
@@ -171,7 +169,7 @@ function planRemaining(
     plan,
     changed,
     resumeAt: planned.find((step) => !passed.has(step.name))?.name,
-    replayed: planned.filter((step) => passed.has(step.name) && onLabHost(step)).map((step) => step.name),
+    replayed: planned.some((step) => passed.has(step.name) && onLabHost(step)),
   };
 }
 

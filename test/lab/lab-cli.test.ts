@@ -82,7 +82,7 @@ describe('lab tutorials on the command line', () => {
     expect(traces(PREFIX)).toEqual([]);
     writeFileSync(join(dir, 'gate'), '');
     const resumed = await cli(['resume', '--yes']);
-    expect(resumed.stdout).toContain('note: the lab is set up afresh, so the steps that passed on its hosts run again: forward, serve\n');
+    expect(resumed.stdout).toContain('note: the lab is set up afresh, so the steps that passed on its hosts run again\n');
     expect(resumed.stdout).toMatch(/resuming session \S+ at step gate, after running again: forward, serve\n/);
     // Without forwarding on the new lab's router, the client could not reach web.
     expect(resumed.stdout).toContain('✓ connect');
