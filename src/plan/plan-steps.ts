@@ -35,6 +35,11 @@ export const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 /** How long a background step gets to become ready when it has no `timeout`. */
 export const DEFAULT_READY_TIMEOUT_MS = 60_000;
 
+/** Whether a step belongs to a target: a step that names no targets belongs to all. */
+export function stepInTarget(step: Step, target: string): boolean {
+  return !step.targets || step.targets.includes(target);
+}
+
 /**
  * Picks the steps of `target`, applies `--from`/`--only`, resolves hosts and directories.
  * Pure but for checking whether `steps/<id>/` exists.
@@ -43,7 +48,7 @@ export function planSteps(tutorial: Tutorial, target: Target, projectRoot: strin
   const stepsDir = resolve(projectRoot, 'steps', tutorial.id);
   const hasStepsDir = existsSync(stepsDir);
   const workDir = hasStepsDir ? stepsDir : invokedIn;
-  const inTarget = tutorial.steps.filter((step) => !step.targets || step.targets.includes(target.name));
+  const inTarget = tutorial.steps.filter((step) => stepInTarget(step, target.name));
   const names = inTarget.map((step) => step.name);
   for (const name of [selection.from, ...(selection.only ?? [])]) {
     if (name !== undefined && !names.includes(name)) {

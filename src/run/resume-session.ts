@@ -6,7 +6,7 @@ import type { Step, Tutorial } from '../format/tutorial.js';
 import { describeRemovedLabs, removeDeadLabs } from '../lab/lab-leftovers.js';
 import { labPrefix } from '../lab/lab-names.js';
 import { labMissing } from '../lab/lab-support.js';
-import { type Plan, planSteps } from '../plan/plan-steps.js';
+import { type Plan, planSteps, stepInTarget } from '../plan/plan-steps.js';
 import { parseVarOptions } from '../plan/resolve-variables.js';
 import { LOCAL_TARGET } from '../plan/select-target.js';
 import { lockSession } from '../session/session-lock.js';
@@ -100,7 +100,7 @@ export function describeTeardown(session: Session, tutorial: Tutorial, dryRun = 
 /** The session's teardown steps (of its target), and those of them that have not passed. */
 function sessionTeardown(session: Session, tutorial: Tutorial): { all: Step[]; pending: Step[] } {
   const passed = new Set(session.steps.filter((step) => step.status === 'passed').map((step) => step.name));
-  const all = tutorial.steps.filter((step) => step.teardown && (!step.targets || step.targets.includes(session.target)));
+  const all = tutorial.steps.filter((step) => step.teardown && stepInTarget(step, session.target));
   return { all, pending: all.filter((step) => !passed.has(step.name)) };
 }
 
