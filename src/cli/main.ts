@@ -69,6 +69,7 @@ function program(): Command {
     .option('--var <name=value>', 'set a variable (repeatable)', collect, [])
     .option('-u, --update-snapshots', 'write the actual output of the steps that ran as their snapshots')
     .option('--ci', 'never write snapshots; fail on obsolete ones (implied by CI=…)')
+    .option('-y, --yes', 'consent to a first step that installs the Debian packages this machine lacks (--ci consents too)')
     .addOption(new Option('--reporter <name>', 'report format').choices(['plain', 'json', 'junit']).default('plain'))
     .option('--output <file>', 'write the report to a file')
     .option('--shard <i/n>', 'run the i-th of n shares of the tutorials')
@@ -78,6 +79,7 @@ function program(): Command {
         vars: options.var as string[],
         updateSnapshots: Boolean(options.updateSnapshots),
         ci: Boolean(options.ci) || isCi(),
+        yes: Boolean(options.yes),
         reporter: options.reporter as 'plain' | 'json' | 'junit',
         ...(options.target !== undefined && { target: options.target as string }),
         ...(options.output !== undefined && { output: options.output as string }),
@@ -124,6 +126,29 @@ function program(): Command {
         reporter: options.reporter as 'pretty' | 'plain' | 'json' | undefined,
         dryRun: Boolean(options.dryRun),
         ...(options.zone !== undefined && { zone: options.zone as string }),
+      });
+    });
+
+  cli
+    .command('doctor')
+    .description('check what the tutorials need on this machine (programs, Go libraries, kernel features) and the packages that provide it')
+    .argument('[tutorials...]', 'tutorial ids or .md files (default: all)')
+    .option('--target <name>', 'only this target of each tutorial')
+    .option('--json', 'print JSON')
+    .option('--fix', 'install what is missing with apt-get (asks first; --yes in scripts), then check again')
+    .option('-y, --yes', 'with --fix: install without asking')
+    .option('--tests', "also what alts-tutor's own test suite needs (npm test)")
+    .option('--only-tests', "only what alts-tutor's own test suite needs")
+    .action(async (tutorials: string[], options: Record<string, unknown>) => {
+      const { doctorCommand } = await import('./doctor-command.js');
+      process.exitCode = await doctorCommand({
+        tutorials,
+        json: Boolean(options.json),
+        fix: Boolean(options.fix),
+        yes: Boolean(options.yes),
+        testSuite: Boolean(options.tests),
+        onlyTestSuite: Boolean(options.onlyTests),
+        ...(options.target !== undefined && { target: options.target as string }),
       });
     });
 

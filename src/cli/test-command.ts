@@ -13,6 +13,7 @@ export interface TestCommandOptions {
   vars: string[];
   updateSnapshots: boolean;
   ci: boolean;
+  yes: boolean;
   reporter: 'plain' | 'json' | 'junit';
   output?: string;
   shard?: string;
@@ -40,6 +41,7 @@ export async function testCommand(tutorials: string[], options: TestCommandOptio
         vars: options.vars,
         updateSnapshots: options.updateSnapshots,
         ci: options.ci,
+        yes: options.yes,
         ...(options.target !== undefined && { target: options.target }),
         ...(options.shard !== undefined && { shard: parseShard(options.shard) }),
       },

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import type { Target, Tutorial } from '../format/tutorial.js';
+import { findNeed } from '../needs/need-catalog.js';
 
 /** The target of a tutorial that declares none: every step on this machine. */
 export const LOCAL_TARGET: Target = { name: 'local', hosts: {}, variables: {} };
@@ -7,6 +8,8 @@ export const LOCAL_TARGET: Target = { name: 'local', hosts: {}, variables: {} };
 export interface TargetProbe {
   /** gcloud has an active account and project. */
   gcloudReady(): Promise<boolean>;
+  /** gcloud is installed at all (a stock Debian or Ubuntu has none: it is no package of theirs). */
+  gcloudInstalled(): boolean;
   /** What this machine lacks for the local lab, as a sentence; undefined when the lab can run here. */
   labMissing(): Promise<string | undefined>;
   /** Tells the person which target was picked for them, when that is not obvious (one line). */
@@ -42,8 +45,14 @@ export async function selectTarget(tutorial: Tutorial, requested: string | undef
   }
   const hints = [
     `choose one with --target (${names.join(', ')})`,
-    ...(tutorial.targets.gcp ? ['for gcp, run `gcloud auth login` and `gcloud config set project PROJECT_ID`'] : []),
+    ...(tutorial.targets.gcp ? [gcpHint(probe)] : []),
     ...(labMissing ? [`for lab: ${labMissing}`] : []),
   ];
   throw new UserError(`${tutorial.id} needs a target and none is ready here`, hints.join('; '));
+}
+
+function gcpHint(probe: TargetProbe): string {
+  return probe.gcloudInstalled()
+    ? 'for gcp, run `gcloud auth login` and `gcloud config set project PROJECT_ID`'
+    : `for gcp: gcloud is not installed; get it from ${findNeed('gcloud')?.howToGet}`;
 }

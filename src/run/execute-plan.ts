@@ -14,7 +14,6 @@ import { type Session, SessionStore } from '../session/session-store.js';
 import { preflightCloud, runsOnGoogleCloud, vmWaiter } from './cloud-checks.js';
 import type { RunListener, RunResult } from './events.js';
 import { HostPool } from './host-pool.js';
-import { checkRequiredPrograms } from './required-programs.js';
 import { RunController } from './run-controller.js';
 import { runAllSteps } from './run-plan.js';
 
@@ -56,9 +55,8 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   const env = { ...options.env, ALTS_TUTOR_SESSION: sessionId };
   // The lab is set up when a step first needs one of its hosts; whether it can be, is known now.
   const lab = target.lab && new Lab({ topology: target.lab, prefix: labPrefix(options.env), dir: `${store.dir(sessionId)}/lab`, env });
+  // Programs the lab runs are the plan's to install (planMachineSetup); the kernel's part is checked now.
   lab?.checkSupport();
-  // Teardown alone (cleanup) must run where the tutorial's build tools are gone too.
-  if (plan.steps.length > 0) checkRequiredPrograms(plan, options.env);
   const controller = new AbortController();
   const cloud = runsOnGoogleCloud(plan);
   let run: RunController | undefined;

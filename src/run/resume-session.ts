@@ -6,6 +6,7 @@ import type { Step, Tutorial } from '../format/tutorial.js';
 import { describeRemovedLabs, removeDeadLabs } from '../lab/lab-leftovers.js';
 import { labPrefix } from '../lab/lab-names.js';
 import { labMissing } from '../lab/lab-support.js';
+import { findProgram } from '../needs/probe-needs.js';
 import { type Plan, planSteps, stepInTarget } from '../plan/plan-steps.js';
 import { parseVarOptions } from '../plan/resolve-variables.js';
 import { LOCAL_TARGET } from '../plan/select-target.js';
@@ -106,8 +107,8 @@ function sessionTeardown(session: Session, tutorial: Tutorial): { all: Step[]; p
 
 /** Lab leftovers of runs that are gone (a crash, a kill), whatever their session: says what went. */
 export function removeLabLeftovers(io: Pick<RunIo, 'env' | 'write'>): number {
-  // Without root there is nothing this process could have made, nor could remove.
-  if (labMissing(io.env) !== undefined) return 0;
+  // Where no lab can run (or ip is not even installed) there is nothing this process could have made, nor could remove.
+  if (labMissing(io.env) !== undefined || !findProgram('ip', io.env.PATH)) return 0;
   const removed = removeDeadLabs(labPrefix(io.env), io.env);
   io.write(describeRemovedLabs(removed));
   return removed.length;

@@ -2,6 +2,7 @@ import { refuseUpdateUnderCi } from '../check/snapshots.js';
 import { EXIT, UserError } from '../errors.js';
 import { findTutorialFile, loadTutorial, projectRootOf } from '../format/catalog.js';
 import type { Tutorial, VariableSpec } from '../format/tutorial.js';
+import { planMachineSetup } from '../needs/machine-setup.js';
 import { type Plan, planSteps } from '../plan/plan-steps.js';
 import { parseVarOptions } from '../plan/resolve-variables.js';
 import { selectTarget, type TargetProbe } from '../plan/select-target.js';
@@ -57,7 +58,15 @@ export async function runTutorial(reference: string, options: RunTutorialOptions
   });
 
   if (options.dryRun) {
-    io.write(describePlan(plan, knownValues(tutorial, target.variables, optionValues, io.env)));
+    // What would run here, the prepare step too; what cannot be set up is said, and nothing runs anyway.
+    let shown = plan;
+    try {
+      shown = planMachineSetup(plan, io.env);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      io.write(`note: ${error.message}${error.hint ? `\n  ${error.hint}` : ''}\n`);
+    }
+    io.write(describePlan(shown, knownValues(tutorial, target.variables, optionValues, io.env)));
     return EXIT.ok;
   }
   return consentAndExecute(plan, file, optionValues, options, io);
@@ -72,6 +81,8 @@ export async function consentAndExecute(
   io: RunIo,
   resume?: Session,
 ): Promise<number> {
+  // What this machine lacks becomes the plan's first step, shown and consented with the rest.
+  plan = planMachineSetup(plan, io.env);
   const consented = options.yes || options.ci || io.tui !== undefined;
   if (!consented) {
     io.write(describePlan(plan, knownValues(plan.tutorial, plan.target.variables, { ...resume?.variables, ...optionValues }, io.env)));

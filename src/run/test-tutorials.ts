@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { obsoleteSnapshots, refuseUpdateUnderCi, removeSnapshot } from '../check/snapshots.js';
 import { UserError } from '../errors.js';
 import { displayPath, findTutorialFile, listTutorialFiles, loadTutorial, projectRootOf } from '../format/catalog.js';
+import { planMachineSetup } from '../needs/machine-setup.js';
 import { planSteps } from '../plan/plan-steps.js';
 import { parseVarOptions } from '../plan/resolve-variables.js';
 import { selectTarget, type TargetProbe } from '../plan/select-target.js';
@@ -16,6 +17,8 @@ export interface TestOptions {
   vars: string[];
   updateSnapshots: boolean;
   ci: boolean;
+  /** `--yes`: consent to the prepare step that installs what this machine lacks (`--ci` gives it too). */
+  yes: boolean;
   /** `--shard 2/3`: the second third of the tutorials, by id. */
   shard?: { index: number; count: number };
 }
@@ -65,7 +68,15 @@ export async function testTutorials(options: TestOptions, io: TestIo): Promise<T
         continue;
       }
       const target = await selectTarget(tutorial, options.target, io.probe);
-      const plan = planSteps(tutorial, target, projectRootOf(file), io.cwd);
+      const planned = planSteps(tutorial, target, projectRootOf(file), io.cwd);
+      const plan = planMachineSetup(planned, io.env);
+      const prepare = plan.steps.length > planned.steps.length ? plan.steps[0] : undefined;
+      if (prepare && !options.yes && !options.ci) {
+        throw new UserError(
+          `${id} needs to ${prepare.section.replace(/^\S+: /, '')} first`,
+          `add --yes to run that as its first step: ${prepare.command}`,
+        );
+      }
       // A cloud tutorial in a whole-project test, where gcloud is not set up: said, not failed.
       // Named (`test alts-envoy`) or with `--target gcp`, it runs, and says what is missing.
       if (options.tutorials.length === 0 && options.target === undefined && runsOnGoogleCloud(plan) && !(await io.probe.gcloudReady())) {
@@ -112,7 +123,7 @@ export async function testTutorials(options: TestOptions, io: TestIo): Promise<T
       if (!(error instanceof UserError)) throw error;
       if (!counted) summary.tutorials++;
       summary.failed++;
-      io.problem(id, displayPath(file), error.message);
+      io.problem(id, displayPath(file), error.hint ? `${error.message}\n  ${error.hint}` : error.message);
     }
   }
   return summary;

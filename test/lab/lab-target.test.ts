@@ -9,7 +9,7 @@ const BOTH = '  gcp: { hosts: { vm: { gce: vm } } }\n  lab: { hosts: { vm: { net
 
 function probe(gcloud: boolean, lab: string | undefined) {
   const said: string[] = [];
-  const value: TargetProbe = { gcloudReady: async () => gcloud, labMissing: async () => lab, announce: (line) => said.push(line) };
+  const value: TargetProbe = { gcloudReady: async () => gcloud, gcloudInstalled: () => true, labMissing: async () => lab, announce: (line) => said.push(line) };
   return { value, said };
 }
 
