@@ -40,7 +40,8 @@ export async function selectTarget(tutorial: Tutorial, requested: string | undef
   if (tutorial.targets.gcp && (await probe.gcloudReady())) return tutorial.targets.gcp;
   const labMissing = tutorial.targets.lab && (await probe.labMissing());
   if (tutorial.targets.lab && !labMissing) {
-    probe.announce(`${tutorial.targets.gcp ? 'No gcloud account' : 'No target chosen'}: running in the local lab (--target lab)`);
+    const why = !tutorial.targets.gcp ? 'No target chosen' : probe.gcloudInstalled() ? 'No gcloud account' : 'gcloud is not installed';
+    probe.announce(`${why}: running in the local lab (--target lab)`);
     return tutorial.targets.lab;
   }
   const hints = [

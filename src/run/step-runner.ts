@@ -8,6 +8,7 @@ import { sleep } from '../execute/process-groups.js';
 import { describeReadiness, shellProbe, waitUntilReady } from '../execute/readiness.js';
 import type { BackgroundJob, ShellSession, StepOutcome } from '../execute/shell-session.js';
 import type { ConcreteReadiness } from '../format/tutorial.js';
+import { missingDependencyHint } from '../needs/missing-dependency.js';
 import type { Plan, PlannedStep } from '../plan/plan-steps.js';
 import { resolveReadiness } from '../plan/resolve-readiness.js';
 import type { SessionRecorder } from '../session/session-recorder.js';
@@ -103,7 +104,9 @@ export class StepRunner {
         ...(step.cwdPath !== undefined && { cwd: step.cwdPath }),
       });
       const output = recorder.finish();
-      const reason = failureReason(step, outcome);
+      const failure = failureReason(step, outcome);
+      const missing = failure === undefined ? undefined : missingDependencyHint(output);
+      const reason = missing === undefined ? failure : `${failure}; ${missing}`;
       const result: StepResult = {
         ...base,
         status: reason === undefined ? 'passed' : 'failed',
