@@ -64,7 +64,7 @@ export function planMachineSetup(plan: Plan, env: NodeJS.ProcessEnv): Plan {
       );
     }
     throw new UserError(
-      `${where} needs ${gaps.packages.length} Debian ${gaps.packages.length === 1 ? 'package' : 'packages'} that ${gaps.packages.length === 1 ? 'is' : 'are'} not installed, and this user cannot install them (not root; sudo is not allowed without a password): ${listed}`,
+      `${where} needs ${gaps.packages.length} Debian ${gaps.packages.length === 1 ? 'package' : 'packages'} that ${gaps.packages.length === 1 ? 'is' : 'are'} not installed, and this user cannot install ${gaps.packages.length === 1 ? 'it' : 'them'} (not root; sudo is not allowed without a password): ${listed}`,
       `run this as root, then run again: ${copyPasteCommand(gaps.packages, true)}`,
     );
   }
