@@ -1,12 +1,19 @@
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { type Session, SessionStore } from '../../src/session/session-store.js';
 
+const homes: string[] = [];
+afterAll(() => {
+  for (const home of homes.splice(0)) rmSync(home, { recursive: true, force: true });
+});
+
 function store(): SessionStore {
-  return new SessionStore({ ALTS_TUTOR_HOME: mkdtempSync(join(tmpdir(), 'alts-store-')) });
+  const home = mkdtempSync(join(tmpdir(), 'alts-store-'));
+  homes.push(home);
+  return new SessionStore({ ALTS_TUTOR_HOME: home });
 }
 
 function session(id: string): Session {
