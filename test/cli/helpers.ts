@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -13,11 +13,23 @@ export interface CliResult {
   stderr: string;
 }
 
-/** A fresh copy of a fixture project (`test/fixtures/<name>/`) and a private state home. */
+/** The projects `makeProject` made in this test file, until `removeProjects` removes them. */
+const projects: string[] = [];
+
+/**
+ * A fresh copy of a fixture project (`test/fixtures/<name>/`) and a private state home. A file
+ * that makes one calls `afterAll(removeProjects)`.
+ */
 export function makeProject(fixture = 'cli'): { dir: string; home: string } {
   const dir = mkdtempSync(join(tmpdir(), 'alts-cli-'));
+  projects.push(dir);
   cpSync(join(FIXTURES, fixture), dir, { recursive: true });
   return { dir, home: join(dir, '.state') };
+}
+
+/** Removes every project `makeProject` made (for afterAll, once the runs in them have ended). */
+export function removeProjects(): void {
+  for (const dir of projects.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** Spawns the real bin (no TTY: stdin is closed) and collects what it prints. */

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { SessionSummary } from '../../src/cli/status-command.js';
-import { freePort, makeProject, portOpen, runCli } from './helpers.js';
+import { freePort, makeProject, portOpen, removeProjects, runCli } from './helpers.js';
+
+afterAll(removeProjects);
 
 type Summary = SessionSummary;
 

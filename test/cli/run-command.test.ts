@@ -1,7 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { freePort, isAlive, makeProject, portOpen, runCli, startCli } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort, isAlive, makeProject, portOpen, removeProjects, runCli, startCli } from './helpers.js';
+
+afterAll(removeProjects);
 
 describe('alts-tutor run (headless)', () => {
   it('runs every step with --yes, carrying variables, functions and the directory between steps', async () => {

@@ -1,9 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { SessionSummary } from '../../src/cli/status-command.js';
 import { applyJournal, type JournalEntry, type Session } from '../../src/session/session-store.js';
-import { isAlive, makeProject, runCli, startCli } from './helpers.js';
+import { isAlive, makeProject, removeProjects, runCli, startCli } from './helpers.js';
+
+afterAll(removeProjects);
 
 /**
  * Sessions under real processes and signals: SIGKILL at random moments, Ctrl-C and its kin,

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, makeProject } from './helpers.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { BIN, makeProject, removeProjects } from './helpers.js';
 import { Terminal } from './terminal-driver.js';
+
+afterAll(removeProjects);
 
 const terminals: Terminal[] = [];
 afterEach(() => {

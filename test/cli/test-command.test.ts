@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { describe, expect, it } from 'vitest';
-import { makeProject, runCli } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeProject, removeProjects, runCli } from './helpers.js';
+
+afterAll(removeProjects);
 
 function project() {
   const { dir, home } = makeProject('snap');

@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, freePort, isAlive, makeProject, runCli } from './helpers.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { BIN, freePort, isAlive, makeProject, removeProjects, runCli } from './helpers.js';
 import { Terminal } from './terminal-driver.js';
+
+afterAll(removeProjects);
 
 const terminals: Terminal[] = [];
 afterEach(() => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionSummary } from '../../src/cli/status-command.js';
 import type { Session } from '../../src/session/session-store.js';
-import { BIN, makeProject, runCli } from '../cli/helpers.js';
+import { BIN, makeProject, removeProjects, runCli } from '../cli/helpers.js';
 import { Terminal } from '../cli/terminal-driver.js';
 import { type FakeCompute, startFakeCompute } from '../support/fake-compute.js';
 import { removeScratch, scratchDir } from './helpers.js';
@@ -42,6 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake.close();
   removeScratch();
+  removeProjects();
 });
 afterEach(() => {
   fake.requests.length = 0;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeProject, runCli } from '../cli/helpers.js';
+import { makeProject, removeProjects, runCli } from '../cli/helpers.js';
 import { type FakeCloudTools, installFakeCloudTools } from '../support/fake-cloud-tools.js';
 import { type FakeCompute, startFakeCompute } from '../support/fake-compute.js';
 import { type SshServer, startSshServer } from '../support/ssh-server.js';
@@ -24,6 +24,7 @@ afterAll(async () => {
   await sshd.stop();
   tools.cleanup();
   removeScratch();
+  removeProjects();
 });
 
 async function fakeCompute(options: Parameters<typeof startFakeCompute>[0] = {}): Promise<FakeCompute> {

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeProject, runCli, startCli } from '../cli/helpers.js';
+import { makeProject, removeProjects, runCli, startCli } from '../cli/helpers.js';
 import { freePort } from '../support/processes.js';
 import { namespacesWith, processesInNamespaces, survivors, sweep, traces } from './helpers.js';
 
@@ -41,6 +41,7 @@ async function waitFor(condition: () => boolean): Promise<void> {
 afterAll(() => {
   for (const prefix of [PREFIX, 'atltd-', 'atlte-']) sweep(prefix);
   rmSync(scratch, { recursive: true, force: true });
+  removeProjects();
 });
 
 describe('lab tutorials on the command line', () => {
