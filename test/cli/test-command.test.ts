@@ -110,8 +110,9 @@ describe('alts-tutor test, without a cloud account', () => {
 
   it('skips a cloud-only tutorial when testing them all, saying how to run it; named, it fails', async () => {
     const { dir, home } = makeProject('cloud-only');
-    // Testing them all includes the bundled tutorials: their lab gets a prefix of this test's.
-    const env = { ALTS_TUTOR_HOME: home, ALTS_TUTOR_LAB_PREFIX: 'atltg-', ...noAccount(dir) };
+    // Testing them all includes the bundled tutorials: their lab gets a prefix of this test's, and
+    // hello's working directory (under $TMPDIR) is made in the project.
+    const env = { ALTS_TUTOR_HOME: home, ALTS_TUTOR_LAB_PREFIX: 'atltg-', TMPDIR: dir, ...noAccount(dir) };
     const all = await runCli(['test', '--ci'], { cwd: dir, env });
     expect(all.stdout).toContain(
       '  note: on-gcp: skipped, target gcp needs a gcloud account and project (test on-gcp --target gcp runs it)\n',
