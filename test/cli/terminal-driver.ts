@@ -1,16 +1,30 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-/** A real terminal: tmux runs the bin; the test reads the screen and types like a person. */
+/**
+ * A real terminal: tmux runs the bin; the test reads the screen and types like a person. Each
+ * terminal has a tmux server of its own on a socket in its own directory (tmux's default,
+ * /tmp/tmux-UID, would outlive the test); `close()` stops the server and removes the directory.
+ */
 export class Terminal {
   readonly name = `alts-test-${randomBytes(4).toString('hex')}`;
+  private readonly dir = mkdtempSync(join(tmpdir(), 'alts-tmux-'));
+  private readonly socket = join(this.dir, 'socket');
 
   constructor(command: string, cwd: string) {
-    execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', '120', '-y', '40', '-c', cwd, `${command}; echo EXIT=$?; sleep 60`]);
+    try {
+      this.tmux('new-session', '-d', '-s', this.name, '-x', '120', '-y', '40', '-c', cwd, `${command}; echo EXIT=$?; sleep 60`);
+    } catch (error) {
+      this.close();
+      throw error;
+    }
   }
 
   screen(): string {
-    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' });
+    return this.tmux('capture-pane', '-p', '-t', this.name);
   }
 
   async waitFor(text: string, timeoutMs = 10_000): Promise<string> {
@@ -25,15 +39,25 @@ export class Terminal {
 
   /** A key by its tmux name: 'Enter', 'Up', 'q', 'C-c'. */
   press(key: string): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, key]);
+    this.tmux('send-keys', '-t', this.name, key);
   }
 
   type(text: string): void {
-    execFileSync('tmux', ['send-keys', '-t', this.name, '-l', text]);
-    execFileSync('tmux', ['send-keys', '-t', this.name, 'Enter']);
+    this.tmux('send-keys', '-t', this.name, '-l', text);
+    this.tmux('send-keys', '-t', this.name, 'Enter');
   }
 
+  /** Stops the server (and with it whatever still runs in the pane) and removes its socket. */
   close(): void {
-    execFileSync('tmux', ['kill-session', '-t', this.name]);
+    try {
+      this.tmux('kill-server');
+    } catch {
+      // No server left to stop.
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-S', this.socket, ...args], { encoding: 'utf8' });
   }
 }
