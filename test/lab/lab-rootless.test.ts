@@ -1,15 +1,22 @@
-import { chownSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { processesIn } from '../../src/lab/lab-processes.js';
-import { makeProject, startCli } from '../cli/helpers.js';
+import { makeProject, removeProjects, startCli } from '../cli/helpers.js';
 import { survivors } from './helpers.js';
 
 // An ordinary user: the lab then runs in a user namespace of its own (this kernel allows them).
 const NOBODY = 65534;
 const PREFIX = 'atltf-';
-const REGISTRY = join(tmpdir(), `alts-tutor-labs-${NOBODY}`);
+/**
+ * The user's runtime directory (XDG_RUNTIME_DIR, also their TMPDIR), which holds the registry of
+ * their labs: this file's own, removed after it. Without one the registry would be
+ * /tmp/alts-tutor-labs-UID, which the product leaves for the user's next run.
+ */
+const RUNTIME = mkdtempSync(join(tmpdir(), 'atlt-rootless-'));
+chownSync(RUNTIME, NOBODY, NOBODY);
+const REGISTRY = join(RUNTIME, 'alts-tutor', 'labs');
 
 /** The processes of this user's labs with the test prefix, by their user namespaces. */
 function labProcesses(): number[] {
@@ -40,6 +47,8 @@ function project() {
     HOME: dir,
     ALTS_TUTOR_HOME: home,
     ALTS_TUTOR_LAB_PREFIX: PREFIX,
+    XDG_RUNTIME_DIR: RUNTIME,
+    TMPDIR: RUNTIME,
   };
   const start = (args: string[]) => startCli(args, { cwd: dir, env, asUser: NOBODY });
   return { dir, start };
@@ -48,6 +57,8 @@ function project() {
 afterAll(() => {
   for (const pid of labProcesses()) process.kill(pid, 'SIGKILL');
   for (const name of records()) rmSync(join(REGISTRY, name), { force: true });
+  rmSync(RUNTIME, { recursive: true, force: true });
+  removeProjects();
 });
 
 describe('the lab for an ordinary user', () => {
