@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,12 +20,19 @@ const FAKE_BIN = fileURLToPath(new URL('./fake-bin', import.meta.url));
 
 /** `sshConfig`: the ssh_config the fake gcloud connects with (the test's sshd). */
 export function installFakeCloudTools(sshConfig?: string): FakeCloudTools {
-  const logs = mkdtempSync(join(tmpdir(), 'atssh-calls-'));
+  // One directory for what the fakes leave: the calls they record, and kubectl's input relays
+  // (a kubectl killed at once cannot remove its own).
+  const root = mkdtempSync(join(tmpdir(), 'atssh-tools-'));
+  const logs = join(root, 'calls');
+  const relays = join(root, 'relays');
+  mkdirSync(logs);
+  mkdirSync(relays);
   return {
     env: (extra = {}) => ({
       ...process.env,
       PATH: `${FAKE_BIN}:${process.env.PATH ?? '/usr/bin:/bin'}`,
       ATSSH_LOG_DIR: logs,
+      ATSSH_RELAY_DIR: relays,
       ...(sshConfig && { ATSSH_SSH_CONFIG: sshConfig }),
       ...extra,
     }),
@@ -37,6 +44,6 @@ export function installFakeCloudTools(sshConfig?: string): FakeCloudTools {
     clearCalls: () => {
       for (const name of readdirSync(logs)) rmSync(join(logs, name));
     },
-    cleanup: () => rmSync(logs, { recursive: true, force: true }),
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
 }
