@@ -100,7 +100,7 @@ function probeKernel(feature: KernelFeature, context: ProbeContext): NeedStatus 
     case 'userns':
       return found(userNamespacesRefused(context.env));
     case 'tproxy':
-      return found(tproxyMissing());
+      return probeTproxy(context);
   }
 }
 
@@ -132,16 +132,23 @@ function userNamespacesRefused(env: NodeJS.ProcessEnv): string | undefined {
 
 /**
  * TPROXY is there when the kernel lists the target (built in, or its module loaded), or when the
- * module is installed for this kernel and iptables will load it on first use.
+ * module is installed for this kernel and iptables will load it on first use. Where neither can be
+ * read (an ordinary user may not read the list; a container has no /lib/modules, and the host's
+ * kernel loads modules for it), it is not known: the tutorial's own check step says.
  */
-function tproxyMissing(): string | undefined {
-  if (/^TPROXY$/m.test(readSetting('/proc/net/ip_tables_targets') ?? '')) return undefined;
+function probeTproxy(context: ProbeContext): NeedStatus {
+  const targets = readSetting('/proc/net/ip_tables_targets');
+  if (targets !== undefined && /^TPROXY$/m.test(targets)) return { found: true, ...(context.versions && { version: 'listed' }) };
   const release = readSetting('/proc/sys/kernel/osrelease') ?? '';
   const modules = `/lib/modules/${release}`;
+  if (targets === undefined || !existsSync(modules)) return { found: true, ...(context.versions && { version: 'not known here' }) };
   if (/xt_TPROXY/.test(readSetting(`${modules}/modules.dep`) ?? '') || /xt_TPROXY/.test(readSetting(`${modules}/modules.builtin`) ?? '')) {
-    return undefined;
+    return { found: true, ...(context.versions && { version: 'module' }) };
   }
-  return `this kernel (${release}) has no TPROXY target: neither built in nor a module xt_TPROXY under ${modules}`;
+  return {
+    found: false,
+    detail: `this kernel (${release}) has no TPROXY target: neither built in nor a module xt_TPROXY under ${modules}`,
+  };
 }
 
 function readSetting(file: string): string | undefined {

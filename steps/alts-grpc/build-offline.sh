@@ -33,6 +33,13 @@ if [ -z "$cache" ] || ! mkdir -p "$cache" 2>/dev/null || [ ! -w "$cache" ]; then
   cache=$gopath/cache
 fi
 
+# An earlier build as another user (root, say) left bin/ that this user cannot write: it is moved
+# aside, which needs only this directory to be ours, and says so (its owner can delete it).
+if [ -z "${1:-}" ] && [ -d "$out" ] && [ ! -w "$out" ] && [ -w "$here" ]; then
+  aside=$here/.bin-of-$(stat -c %U "$out")-$$
+  mv "$out" "$aside"
+  echo "build-offline.sh: $out belonged to $(stat -c %U "$aside"), who can remove it; moved aside to $aside"
+fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 cd "$gopath/src/$module"
