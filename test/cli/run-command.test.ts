@@ -135,7 +135,7 @@ describe('required programs', () => {
     const missing = await runCli(['run', 'needs-tools', '--target', 'there', '--yes'], { cwd: dir, env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(
-      'alts-tutor: needs-tools on target there needs a program not found on PATH: alts-tutor-no-such-program\n  install it, or choose another target (--target)\n',
+      'alts-tutor: needs-tools on target there needs what this machine lacks: alts-tutor-no-such-program is not installed (requires (tutorials/needs-tools.md:1)); no known package provides it\n  get it, or choose another target (--target here)\n',
     );
     expect(existsSync(join(dir, 'ran.txt'))).toBe(false);
     expect(JSON.parse((await runCli(['status', '--json'], { cwd: dir, env })).stdout)).toEqual([]);

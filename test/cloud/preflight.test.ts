@@ -4,6 +4,7 @@ import { formatPreflight, PreflightError, plannedVms, preflightGcp, preflightSum
 import { loadTutorial } from '../../src/format/catalog.js';
 import { planSteps } from '../../src/plan/plan-steps.js';
 import { type FakeComputeOptions, startFakeCompute } from '../support/fake-compute.js';
+import { lacks } from '../support/machine-needs.js';
 import { fakeGcloud, removeScratch, scratchDir } from './helpers.js';
 
 /**
@@ -26,8 +27,11 @@ async function fakeEnv(options: FakeComputeOptions = {}) {
 const byTitle = (report: Awaited<ReturnType<typeof preflightGcp>>) =>
   Object.fromEntries(report.checks.map((check) => [check.title, check]));
 
+/** The real gcloud reads its configuration here: without it, these tests cannot run. */
+const noGcloud = lacks('gcloud', import.meta.url);
+
 describe('preflight', () => {
-  it('passes when everything is there, and says what it checked', async () => {
+  it.skipIf(noGcloud)('passes when everything is there, and says what it checked', async () => {
     const { env } = await fakeEnv();
     const report = await preflightGcp({ env, zone: 'us-central1-a', vms: 2 });
     expect(report.ok).toBe(true);
@@ -72,7 +76,7 @@ describe('preflight', () => {
     expect(report.checks.filter((check) => check.state === 'skipped')).toHaveLength(6);
   });
 
-  it('without an account (a fresh gcloud configuration), says to log in', async () => {
+  it.skipIf(noGcloud)('without an account (a fresh gcloud configuration), says to log in', async () => {
     const { env } = await fakeEnv();
     const report = await preflightGcp({ env: { ...env, CLOUDSDK_AUTH_DISABLE_CREDENTIALS: '' }, zone: 'us-central1-a', vms: 1 });
     expect(byTitle(report).credentials).toEqual({
@@ -84,7 +88,7 @@ describe('preflight', () => {
     expect(byTitle(report)['Compute Engine API']).toMatchObject({ state: 'skipped', detail: 'needs credentials' });
   });
 
-  it('without a project, says how to set one', async () => {
+  it.skipIf(noGcloud)('without a project, says how to set one', async () => {
     const { env } = await fakeEnv();
     const report = await preflightGcp({ env: { ...env, CLOUDSDK_CORE_PROJECT: '' }, zone: 'us-central1-a', vms: 1 });
     expect(byTitle(report).project).toMatchObject({
@@ -97,7 +101,7 @@ describe('preflight', () => {
     ).toBe(true);
   });
 
-  it('with the Compute Engine API disabled, gives the command that enables it', async () => {
+  it.skipIf(noGcloud)('with the Compute Engine API disabled, gives the command that enables it', async () => {
     const { env } = await fakeEnv({ disabledServices: ['compute.googleapis.com'] });
     const report = await preflightGcp({ env, zone: 'us-central1-a', vms: 1 });
     expect(byTitle(report)['Compute Engine API']).toEqual({
@@ -109,7 +113,7 @@ describe('preflight', () => {
     expect(byTitle(report).zone).toMatchObject({ state: 'skipped' });
   });
 
-  it('with the IAM API disabled, gives the command that enables it', async () => {
+  it.skipIf(noGcloud)('with the IAM API disabled, gives the command that enables it', async () => {
     const { env } = await fakeEnv({ disabledServices: ['iam.googleapis.com'] });
     const report = await preflightGcp({ env, zone: 'us-central1-a', vms: 1 });
     expect(report.ok).toBe(false);
@@ -119,7 +123,7 @@ describe('preflight', () => {
     });
   });
 
-  it('with a zone that does not exist, points at the list of zones', async () => {
+  it.skipIf(noGcloud)('with a zone that does not exist, points at the list of zones', async () => {
     const { env } = await fakeEnv();
     const report = await preflightGcp({ env, zone: 'us-nowhere1-z', vms: 1 });
     expect(byTitle(report).zone).toMatchObject({
@@ -130,7 +134,7 @@ describe('preflight', () => {
     expect(byTitle(report).quota).toMatchObject({ state: 'skipped' });
   });
 
-  it('without the quota for the VMs, says which quota and how far short', async () => {
+  it.skipIf(noGcloud)('without the quota for the VMs, says which quota and how far short', async () => {
     const { env } = await fakeEnv({
       quotas: {
         'us-central1': [
@@ -147,7 +151,7 @@ describe('preflight', () => {
     expect(byTitle(report).quota?.fix).toContain('https://console.cloud.google.com/iam-admin/quotas?project=test-project');
   });
 
-  it('an unreachable API is a failure that names the endpoint', async () => {
+  it.skipIf(noGcloud)('an unreachable API is a failure that names the endpoint', async () => {
     const { env, fake } = await fakeEnv();
     await fake.close();
     const report = await preflightGcp({ env, zone: 'us-central1-a', vms: 1 });
@@ -157,7 +161,7 @@ describe('preflight', () => {
     });
   });
 
-  it('as an error, lists every check with the fixes', async () => {
+  it.skipIf(noGcloud)('as an error, lists every check with the fixes', async () => {
     const { env } = await fakeEnv({ disabledServices: ['iam.googleapis.com'] });
     const error = new PreflightError(await preflightGcp({ env, zone: 'us-nowhere1-z', vms: 1 }));
     expect(error.message).toMatch(/^the gcp target is not ready \(2 problems\); no step was run:\n/);
