@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
+import { onPath } from '../execute/on-path.js';
 import { labMissing } from '../lab/lab-support.js';
-import { findProgram } from '../needs/probe-needs.js';
 import type { TargetProbe } from '../plan/select-target.js';
 import { exitNow, onExitNow } from './exit-now.js';
 
 /** What the default target depends on, asked of this machine. */
 export const targetProbe: TargetProbe = {
   gcloudReady,
-  gcloudInstalled: () => findProgram('gcloud', process.env.PATH) !== undefined,
+  gcloudInstalled: () => onPath('gcloud', process.env.PATH),
   labMissing: async () => labMissing(process.env),
   // stderr: the run's report on stdout stays the same whichever way the target was chosen.
   announce: (line) => process.stderr.write(`${line}\n`),

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { findProgram } from './probe-needs.js';
+import { findProgram } from '../execute/on-path.js';
 
 /** How this process can install Debian packages: as root, through sudo, or not at all (and why). */
 export type Installer = { kind: 'root' } | { kind: 'sudo' } | { kind: 'none'; why: 'no-apt' | 'not-root' };

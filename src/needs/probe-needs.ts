@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { findProgram, isExecutable } from '../execute/on-path.js';
 import { goLibraryDir, type KernelFeature, type Need } from './need-catalog.js';
 
 /** What this machine has of one need. */
@@ -41,24 +41,6 @@ export function probeNeed(need: Need, context: ProbeContext): NeedStatus {
     }
     case 'kernel':
       return probeKernel(check.feature, context);
-  }
-}
-
-/** The absolute path of `program` in a directory of `path` (a PATH value; an empty entry is `.`). */
-export function findProgram(program: string, path: string | undefined): string | undefined {
-  for (const dir of (path ?? '').split(delimiter)) {
-    const candidate = join(dir || '.', program);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { EXIT, UserError } from '../errors.js';
+import { onPath } from '../execute/on-path.js';
 import { groupAlive, signalGroup } from '../execute/process-groups.js';
 import { loadTutorial, projectRootOf } from '../format/catalog.js';
 import type { Step, Tutorial } from '../format/tutorial.js';
 import { describeRemovedLabs, removeDeadLabs } from '../lab/lab-leftovers.js';
 import { labPrefix } from '../lab/lab-names.js';
 import { labMissing } from '../lab/lab-support.js';
-import { findProgram } from '../needs/probe-needs.js';
 import { type Plan, planSteps, stepInTarget } from '../plan/plan-steps.js';
 import { parseVarOptions } from '../plan/resolve-variables.js';
 import { LOCAL_TARGET } from '../plan/select-target.js';
@@ -108,7 +108,7 @@ function sessionTeardown(session: Session, tutorial: Tutorial): { all: Step[]; p
 /** Lab leftovers of runs that are gone (a crash, a kill), whatever their session: says what went. */
 export function removeLabLeftovers(io: Pick<RunIo, 'env' | 'write'>): number {
   // Where no lab can run (or ip is not even installed) there is nothing this process could have made, nor could remove.
-  if (labMissing(io.env) !== undefined || !findProgram('ip', io.env.PATH)) return 0;
+  if (labMissing(io.env) !== undefined || !onPath('ip', io.env.PATH)) return 0;
   const removed = removeDeadLabs(labPrefix(io.env), io.env);
   io.write(describeRemovedLabs(removed));
   return removed.length;
