@@ -68,16 +68,19 @@ export function planMachineSetup(plan: Plan, env: NodeJS.ProcessEnv): Plan {
       `run this as root, then run again: ${copyPasteCommand(gaps.packages, true)}`,
     );
   }
-  return { ...plan, steps: [prepareStep(plan, gaps, installCommand(gaps.packages, installer.kind)), ...plan.steps] };
+  return {
+    ...plan,
+    steps: [prepareStep(plan, gaps, installCommand(gaps.packages, installer.kind)), ...plan.steps],
+    setup: { packages: gaps.packages },
+  };
 }
 
 function prepareStep(plan: Plan, gaps: MachineGaps, command: string): PlannedStep {
   const taken = new Set(plan.tutorial.steps.map((step) => step.name));
   const name = taken.has(PREPARE_STEP) ? `alts-tutor-${PREPARE_STEP}` : PREPARE_STEP;
-  const count = gaps.packages.length;
   return {
     name,
-    section: `${PREPARE_STEP}: install ${count} Debian ${count === 1 ? 'package' : 'packages'} (${gaps.packages.join(', ')})`,
+    section: `${PREPARE_STEP}: ${describeInstall(gaps.packages)}`,
     prose: `This machine lacks what the steps below need:\n\n${gaps.missing.map((need) => `- \`${need.need.id}\` (package \`${need.need.package}\`): ${need.why}`).join('\n')}\n\nThis step installs it with apt-get.`,
     kind: 'script',
     command,
@@ -92,6 +95,11 @@ function prepareStep(plan: Plan, gaps: MachineGaps, command: string): PlannedSte
     hostSpec: { kind: 'local' },
     timeoutMs: 20 * 60_000,
   };
+}
+
+/** `install 2 Debian packages (golang-go, iproute2)`. */
+export function describeInstall(packages: readonly string[]): string {
+  return `install ${packages.length} Debian ${packages.length === 1 ? 'package' : 'packages'} (${packages.join(', ')})`;
 }
 
 /** `go (golang-go, for step build-offline …)`, one per package. */

@@ -22,6 +22,8 @@ export interface Plan {
   steps: PlannedStep[];
   /** Teardown steps in the order they are written (they run in reverse). */
   teardown: PlannedStep[];
+  /** The Debian packages this machine lacks, which the first step (`prepare`) installs; absent when none are. */
+  setup?: { packages: string[] };
 }
 
 export interface Selection {

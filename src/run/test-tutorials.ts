@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { obsoleteSnapshots, refuseUpdateUnderCi, removeSnapshot } from '../check/snapshots.js';
 import { UserError } from '../errors.js';
 import { displayPath, findTutorialFile, listTutorialFiles, loadTutorial, projectRootOf } from '../format/catalog.js';
-import { planMachineSetup } from '../needs/machine-setup.js';
+import { describeInstall, planMachineSetup } from '../needs/machine-setup.js';
 import { planSteps } from '../plan/plan-steps.js';
 import { parseVarOptions } from '../plan/resolve-variables.js';
 import { selectTarget, type TargetProbe } from '../plan/select-target.js';
@@ -69,19 +69,18 @@ export async function testTutorials(options: TestOptions, io: TestIo): Promise<T
       }
       const target = await selectTarget(tutorial, options.target, io.probe);
       const planned = planSteps(tutorial, target, projectRootOf(file), io.cwd);
-      const plan = planMachineSetup(planned, io.env);
-      const prepare = plan.steps.length > planned.steps.length ? plan.steps[0] : undefined;
-      if (prepare && !options.yes && !options.ci) {
-        throw new UserError(
-          `${id} needs to ${prepare.section.replace(/^\S+: /, '')} first`,
-          `add --yes to run that as its first step: ${prepare.command}`,
-        );
-      }
       // A cloud tutorial in a whole-project test, where gcloud is not set up: said, not failed.
       // Named (`test alts-envoy`) or with `--target gcp`, it runs, and says what is missing.
-      if (options.tutorials.length === 0 && options.target === undefined && runsOnGoogleCloud(plan) && !(await io.probe.gcloudReady())) {
+      if (options.tutorials.length === 0 && options.target === undefined && runsOnGoogleCloud(planned) && !(await io.probe.gcloudReady())) {
         io.note(`${id}: skipped, target ${target.name} needs a gcloud account and project (test ${id} --target ${target.name} runs it)`);
         continue;
+      }
+      const plan = planMachineSetup(planned, io.env);
+      if (plan.setup && !options.yes && !options.ci) {
+        throw new UserError(
+          `${id} needs to ${describeInstall(plan.setup.packages)} first`,
+          `add --yes to run that as its first step: ${plan.steps[0]?.command}`,
+        );
       }
       summary.tutorials++;
       counted = true;

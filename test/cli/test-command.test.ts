@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
+import { pathWithout } from '../support/machine-needs.js';
 import { makeProject, removeProjects, runCli } from './helpers.js';
 
 afterAll(removeProjects);
@@ -121,6 +122,17 @@ describe('alts-tutor test, without a cloud account', () => {
     const named = await runCli(['test', 'on-gcp', '--ci'], { cwd: dir, env });
     expect(named.code).toBe(1);
     expect(named.stdout).toContain('✗ on-gcp: the gcp target is not ready');
+  });
+
+  it('skips a cloud-only tutorial when testing them all where gcloud is not installed at all', async () => {
+    const { dir, home } = makeProject('cloud-only');
+    const env = { ALTS_TUTOR_HOME: home, ALTS_TUTOR_LAB_PREFIX: 'atltn-', TMPDIR: dir, PATH: pathWithout(dir, ['gcloud']) };
+    const all = await runCli(['test', '--ci'], { cwd: dir, env });
+    expect(all.stdout).toContain(
+      '  note: on-gcp: skipped, target gcp needs a gcloud account and project (test on-gcp --target gcp runs it)\n',
+    );
+    expect(all.stdout).not.toContain('✗ on-gcp');
+    expect(all.stdout).not.toContain('✗ alts-envoy');
   });
 
   it('counts a tutorial that fails inside its run once', async () => {

@@ -1,30 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { missingDependencyHint } from '../../src/needs/missing-dependency.js';
 import { makeProject, removeProjects, runCli, startCli } from '../cli/helpers.js';
+import { pathWithout } from '../support/machine-needs.js';
 
 afterAll(removeProjects);
 
 const NOBODY = 65534;
-
-/** A PATH with every program of /usr/bin and /usr/sbin but `left`: this machine as if they were not installed. */
-function pathWithout(dir: string, left: string[]): string {
-  const bin = join(dir, 'path-bin');
-  mkdirSync(bin, { recursive: true });
-  for (const source of ['/usr/bin', '/usr/sbin']) {
-    for (const name of readdirSync(source)) {
-      if (left.includes(name)) continue;
-      try {
-        symlinkSync(join(source, name), join(bin, name));
-      } catch {
-        // Both directories have it: the first one wins, as on PATH.
-      }
-    }
-  }
-  return bin;
-}
 
 describe('a run on a machine that lacks a package', () => {
   it('as root, plans a first step that installs it, shown with the others', async () => {

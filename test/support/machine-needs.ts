@@ -1,4 +1,5 @@
-import { basename } from 'node:path';
+import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { needOf } from '../../src/needs/need-catalog.js';
 import { probeContext, probeNeed } from '../../src/needs/probe-needs.js';
 
@@ -21,3 +22,20 @@ export function lacks(id: string, file: string): boolean {
 }
 
 const printed = new Set<string>();
+
+/** A PATH with every program of /usr/bin and /usr/sbin but `left`: this machine as if they were not installed. */
+export function pathWithout(dir: string, left: string[]): string {
+  const bin = join(dir, 'path-bin');
+  mkdirSync(bin, { recursive: true });
+  for (const source of ['/usr/bin', '/usr/sbin']) {
+    for (const name of readdirSync(source)) {
+      if (left.includes(name)) continue;
+      try {
+        symlinkSync(join(source, name), join(bin, name));
+      } catch {
+        // Both directories have it: the first one wins, as on PATH.
+      }
+    }
+  }
+  return bin;
+}
