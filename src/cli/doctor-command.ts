@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { EXIT, UserError } from '../errors.js';
 import { type DoctorOptions, type DoctorReport, type DoctorRow, doctorReport } from '../needs/doctor.js';
-import { copyPasteCommand, findInstaller, installCommand } from '../needs/installer.js';
+import { copyPasteCommand, findInstaller, hasApt, installCommand } from '../needs/installer.js';
 import { type Paint, paintFor } from '../report/colors.js';
 import { confirm, isInteractive } from './terminal.js';
 
@@ -64,18 +64,13 @@ function renderReport(report: DoctorReport, paint: Paint): string {
     }
     lines.push('');
   }
-  if (report.packages.length > 0) {
+  if (report.packages.length > 0 && hasApt(process.env)) {
     lines.push('To install what is missing:', `  ${copyPasteCommand(report.packages)}`);
-    const installer = findInstaller(process.env);
-    if (installer.kind === 'none' && installer.why === 'no-apt') {
-      lines.push(
-        `  (no apt here: install ${report.groups
-          .flatMap((group) => group.rows)
-          .filter((row) => !row.status.found && row.need.package)
-          .map((row) => row.need.id)
-          .join(', ')} with this system's package manager)`,
-      );
-    }
+  } else if (report.packages.length > 0) {
+    const programs = report.groups.flatMap((group) => group.rows).filter((row) => !row.status.found && row.need.package);
+    lines.push(
+      `No apt-get here: install ${[...new Set(programs.map((row) => row.need.id))].join(', ')} with this system's package manager.`,
+    );
   }
   for (const row of report.unavailable) {
     const skipped = row.optional ? ' (the tests that need it are skipped)' : '';

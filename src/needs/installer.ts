@@ -9,11 +9,16 @@ export type Installer = { kind: 'root' } | { kind: 'sudo' } | { kind: 'none'; wh
  * (a password prompt cannot be answered inside a step); otherwise nobody here can.
  */
 export function findInstaller(env: NodeJS.ProcessEnv, root = process.getuid?.() === 0): Installer {
-  if (!findProgram('apt-get', env.PATH) && !findProgram('apt-get', '/usr/bin:/bin')) return { kind: 'none', why: 'no-apt' };
+  if (!hasApt(env)) return { kind: 'none', why: 'no-apt' };
   if (root) return { kind: 'root' };
   const sudo = findProgram('sudo', env.PATH);
   if (sudo && spawnSync(sudo, ['-n', 'true'], { env, stdio: 'ignore', timeout: 10_000 }).status === 0) return { kind: 'sudo' };
   return { kind: 'none', why: 'not-root' };
+}
+
+/** This is a Debian or Ubuntu machine, with apt-get to install packages. */
+export function hasApt(env: NodeJS.ProcessEnv): boolean {
+  return findProgram('apt-get', env.PATH) !== undefined || findProgram('apt-get', '/usr/bin:/bin') !== undefined;
 }
 
 /**
