@@ -63,24 +63,25 @@ const CAP_SYS_ADMIN = 21;
 
 function probeKernel(feature: KernelFeature, context: ProbeContext): NeedStatus {
   const release = context.versions ? readSetting('/proc/sys/kernel/osrelease') : undefined;
-  const found = (detail?: string): NeedStatus =>
-    detail === undefined ? { found: true, ...(release && { version: release }) } : { found: false, detail };
+  // A kernel need is there unless something is lacking, which `lacking` says in words.
+  const unless = (lacking?: string): NeedStatus =>
+    lacking === undefined ? { found: true, ...(release && { version: release }) } : { found: false, detail: lacking };
   if (process.platform !== 'linux') return { found: false, detail: `Linux namespaces; this machine runs ${process.platform}` };
   switch (feature) {
     case 'netns': {
-      if (!existsSync('/proc/self/ns/net')) return found('this kernel has no network namespaces (CONFIG_NET_NS)');
-      if (!context.root) return found();
+      if (!existsSync('/proc/self/ns/net')) return unless('this kernel has no network namespaces (CONFIG_NET_NS)');
+      if (!context.root) return unless();
       const capabilities = effectiveCapabilities();
       const lacking = [
         [CAP_NET_ADMIN, 'CAP_NET_ADMIN'],
         [CAP_SYS_ADMIN, 'CAP_SYS_ADMIN'],
       ].flatMap(([bit, name]) => ((capabilities >> BigInt(bit as number)) & 1n ? [] : [name as string]));
-      return found(
+      return unless(
         lacking.length > 0 ? `this root lacks ${lacking.join(' and ')} (a container needs --privileged, or --cap-add for them)` : undefined,
       );
     }
     case 'userns':
-      return found(userNamespacesRefused(context.env));
+      return unless(userNamespacesRefused(context.env));
     case 'tproxy':
       return probeTproxy(context);
   }
