@@ -1,5 +1,5 @@
-/** Exit statuses of the CLI (SPEC section 8). */
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+/** Exit statuses of the CLI (SPEC section 8); `internal` (sysexits' EX_SOFTWARE) is a bug in alts-tutor. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70, interrupted: 130 } as const;
 
 /**
  * Something the user can fix: bad input, bad usage, a missing tool.
@@ -34,4 +34,22 @@ export class LineError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Whether stacks are wanted: `DEBUG=alts-tutor` (or `*`, as the debug package reads it), or ALTS_TUTOR_DEBUG. */
+export function debugWanted(env: NodeJS.ProcessEnv): boolean {
+  if (env.ALTS_TUTOR_DEBUG) return true;
+  return (env.DEBUG ?? '').split(/[\s,]+/).some((name) => name === '*' || name === 'alts-tutor' || name.startsWith('alts-tutor:'));
+}
+
+/**
+ * What the CLI prints for an error that is not the user's (no UserError): it says that it is a
+ * bug and how to see more, with the stack only when asked for.
+ */
+export function internalErrorText(error: unknown, env: NodeJS.ProcessEnv): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const lines = [`alts-tutor: internal error (a bug in alts-tutor; please report it with the command that gave it): ${message}`];
+  if (debugWanted(env) && error instanceof Error && error.stack) lines.push(error.stack);
+  else lines.push('  run it again with DEBUG=alts-tutor to see where it happened');
+  return `${lines.join('\n')}\n`;
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, TutorialError, UserError } from '../errors.js';
+import { EXIT, internalErrorText, TutorialError, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../package-root.js';
-import { exitWhenOutputCloses } from './exit-now.js';
+import { showControls } from '../report/visible-text.js';
+import { exitNow, exitWhenOutputCloses } from './exit-now.js';
 import { isCi } from './terminal.js';
 
 function version(): string {
@@ -191,6 +192,14 @@ function program(): Command {
 /** Runs the CLI; every way out goes through here, so exit statuses are decided in one place. */
 export async function main(argv: string[]): Promise<void> {
   exitWhenOutputCloses();
+  // An error thrown where no caller waits (a stream's callback, a timer) is a bug all the same:
+  // it is said as one, and what the run started is stopped before the exit.
+  const crash = (error: unknown) => {
+    process.stderr.write(showControls(internalErrorText(error, process.env)));
+    exitNow(EXIT.internal);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   try {
     await program().parseAsync(argv);
   } catch (error) {
@@ -203,16 +212,15 @@ function report(error: unknown): number {
     const quiet = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
     return quiet ? EXIT.ok : EXIT.usage;
   }
+  // Messages quote documents and paths: their control characters are shown, never sent raw.
   if (error instanceof TutorialError) {
-    process.stderr.write(`${error.message}\n`);
+    process.stderr.write(`${showControls(error.message)}\n`);
     return EXIT.usage;
   }
   if (error instanceof UserError) {
-    process.stderr.write(`alts-tutor: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ''}`);
+    process.stderr.write(showControls(`alts-tutor: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ''}`));
     return EXIT.usage;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`alts-tutor: internal error: ${message}\n`);
-  if (process.env.ALTS_TUTOR_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-  return EXIT.failed;
+  process.stderr.write(showControls(internalErrorText(error, process.env)));
+  return EXIT.internal;
 }

@@ -2,6 +2,7 @@ import { formatDuration } from '../format/durations.js';
 import type { PlannedStep } from '../plan/plan-steps.js';
 import type { RunEvent, RunListener, StepResult } from '../run/events.js';
 import type { Paint } from './colors.js';
+import { showControls, visibleOutput } from './visible-text.js';
 
 /** Lines of a failed step's output shown under it; the log file has the rest. */
 const FAILED_OUTPUT_LINES = 40;
@@ -18,17 +19,17 @@ export function plainReporter(write: (text: string) => void, paint: Paint): RunL
         nameWidth = Math.min(32, Math.max(8, ...all.map((step) => step.name.length)));
         file = plan.tutorial.file;
         write(
-          `${paint('bold', plan.tutorial.title)} ${paint('dim', `(${plan.tutorial.id}, target ${plan.target.name}, ${all.length} steps, session ${event.sessionId})`)}\n`,
+          `${paint('bold', showControls(plan.tutorial.title))} ${paint('dim', showControls(`(${plan.tutorial.id}, target ${plan.target.name}, ${all.length} steps, session ${event.sessionId})`))}\n`,
         );
         return;
       }
       case 'step-retry':
         write(
-          `  ${paint('yellow', 'retry')} ${event.step.name.padEnd(nameWidth)} ${paint('dim', `${event.result.reason ?? ''}; again in ${formatDuration(event.delayMs)}`)}\n`,
+          `  ${paint('yellow', 'retry')} ${showControls(event.step.name).padEnd(nameWidth)} ${paint('dim', showControls(`${event.result.reason ?? ''}; again in ${formatDuration(event.delayMs)}`))}\n`,
         );
         return;
       case 'notice':
-        write(`  ${paint('dim', event.text)}\n`);
+        write(`  ${paint('dim', showControls(event.text))}\n`);
         return;
       case 'step-end':
         write(stepLine(event.result, event.step, file, nameWidth, paint));
@@ -58,15 +59,15 @@ function stepLine(result: StepResult, step: PlannedStep, file: string, nameWidth
   const mark = { passed: paint('green', '✓'), failed: paint('red', '✗'), skipped: paint('yellow', '-'), 'not-run': paint('dim', '·') }[
     result.status
   ];
-  const line = `${mark} ${result.name.padEnd(nameWidth)} ${paint('dim', host.padEnd(10))} ${formatDuration(result.durationMs).padStart(7)}`;
+  const line = `${mark} ${showControls(result.name).padEnd(nameWidth)} ${paint('dim', showControls(host).padEnd(10))} ${formatDuration(result.durationMs).padStart(7)}`;
   if (result.status !== 'failed') {
     const note = result.snapshot ? `snapshot written: ${result.snapshot}` : result.reason;
-    return `${line}${note ? paint('dim', `  ${note}`) : ''}\n`;
+    return `${line}${note ? paint('dim', `  ${showControls(note)}`) : ''}\n`;
   }
   const where = paint('dim', `  at ${file}:${step.line}  ${step.kind === 'command' ? '$ ' : ''}${firstLine(step.command)}`);
   const body = result.diff !== undefined ? diffLines(result.diff, paint) : outputTail(result, paint);
   return [
-    `${line}  ${paint('red', result.reason ?? 'failed')}`,
+    `${line}  ${paint('red', showControls(result.reason ?? 'failed'))}`,
     where,
     ...body,
     paint('dim', `  log: ${result.logPath ?? '(none)'}`),
@@ -78,7 +79,7 @@ function diffLines(diff: string, paint: Paint): string[] {
   return diff
     .replace(/\n$/, '')
     .split('\n')
-    .map((text) => `  ${colourDiffLine(text, paint)}`);
+    .map((text) => `  ${colourDiffLine(showControls(text), paint)}`);
 }
 
 /** The last lines a failed step printed; the log has the rest. */
@@ -87,7 +88,7 @@ function outputTail(result: StepResult, paint: Paint): string[] {
   const lines = result.output.replace(/\n$/, '').split('\n');
   const shown = lines.slice(-FAILED_OUTPUT_LINES);
   const omitted = lines.length > shown.length || result.outputBytes > Buffer.byteLength(result.output);
-  const body = shown.map((text) => `  ${paint('dim', '│')} ${text}`);
+  const body = shown.map((text) => `  ${paint('dim', '│')} ${visibleOutput(text)}`);
   return omitted ? [paint('dim', '  │ … earlier output in the log'), ...body] : body;
 }
 
@@ -101,5 +102,5 @@ function colourDiffLine(text: string, paint: Paint): string {
 
 function firstLine(text: string): string {
   const [first = '', ...rest] = text.split('\n');
-  return rest.length > 0 ? `${first} …` : first;
+  return showControls(rest.length > 0 ? `${first} …` : first);
 }

@@ -6,6 +6,7 @@ import { planMachineSetup } from '../needs/machine-setup.js';
 import { type Plan, planSteps } from '../plan/plan-steps.js';
 import { parseVarOptions } from '../plan/resolve-variables.js';
 import { selectTarget, type TargetProbe } from '../plan/select-target.js';
+import { showControls } from '../report/visible-text.js';
 import type { Session } from '../session/session-store.js';
 import type { RunListener, RunResult } from './events.js';
 import { executePlan } from './execute-plan.js';
@@ -126,26 +127,28 @@ function knownValues(
 
 /** Every step with its host and the exact command, for consent and `--dry-run`. */
 export function describePlan(plan: Plan, values: Map<string, string>): string {
-  const lines = [`${plan.tutorial.title} (${plan.tutorial.id}, target ${plan.target.name})`];
+  const lines = [showControls(`${plan.tutorial.title} (${plan.tutorial.id}, target ${plan.target.name})`)];
   if (values.size > 0) {
     lines.push('variables:');
-    for (const [name, value] of values) lines.push(`  ${name}=${value}`);
+    for (const [name, value] of values) lines.push(showControls(`  ${name}=${value}`));
   }
   const all = [...plan.steps, ...plan.teardown];
   all.forEach((step, index) => {
     const flags = [step.background && 'background', step.teardown && 'teardown', step.confirm && 'confirm'].filter(Boolean);
     lines.push(
-      `${index + 1}. ${step.name} on ${step.host}${flags.length > 0 ? ` (${flags.join(', ')})` : ''}  ${plan.tutorial.file}:${step.line}`,
+      showControls(
+        `${index + 1}. ${step.name} on ${step.host}${flags.length > 0 ? ` (${flags.join(', ')})` : ''}  ${plan.tutorial.file}:${step.line}`,
+      ),
     );
     step.command.split('\n').forEach((line, at) => {
       const prompt = step.kind === 'command' ? (at === 0 ? '$ ' : '> ') : '';
-      lines.push(`     ${prompt}${line}`);
+      lines.push(`     ${prompt}${showControls(line)}`);
     });
   });
   return `${lines.join('\n')}\n`;
 }
 
 function firstLine(text: string): string {
-  const line = text.split('\n')[0] ?? '';
+  const line = showControls(text.split('\n')[0] ?? '');
   return line.length > 60 ? `${line.slice(0, 57)}...` : line;
 }

@@ -15,8 +15,8 @@ export interface RenderTuiProps extends Omit<AppProps, 'onExit'> {
 /**
  * Runs the TUI until the person quits; resolves with the run's exit status (that of
  * `controller.finish()`). The terminal is always given back: Ink is unmounted whatever happens.
- * An error that ends the app is printed after that, where the person can read it; the run is
- * then finished (shells and background steps stopped) and the status is 1.
+ * An error that ends the app is thrown on after that, for the CLI to print where the person can
+ * read it; the run is finished first (shells and background steps stopped).
  */
 export async function renderTui(props: RenderTuiProps): Promise<number> {
   const { stdout = process.stdout, stdin = process.stdin, stderr = process.stderr, env = process.env, ...appProps } = props;
@@ -40,16 +40,14 @@ export async function renderTui(props: RenderTuiProps): Promise<number> {
     );
     await instance.waitUntilExit();
     // Unmounted without a status (the process is going away): the run did not finish.
-    return code ?? 130;
+    return code ?? EXIT.interrupted;
   } catch (error) {
     instance?.unmount();
     instance = undefined;
-    const message = error instanceof Error ? error.message : String(error);
-    stderr.write(`alts-tutor: the TUI stopped on an error: ${message}\n`);
-    if (env.ALTS_TUTOR_DEBUG && error instanceof Error) stderr.write(`${error.stack}\n`);
-    // Whatever broke, the shells and background steps the run started must not outlive it.
+    // Whatever broke, the shells and background steps the run started must not outlive it;
+    // then the CLI says what it was (bad input, or a bug) and exits with its status.
     await appProps.controller.finish().catch(() => undefined);
-    return EXIT.failed;
+    throw error;
   } finally {
     instance?.unmount();
   }

@@ -72,15 +72,14 @@ describe('renderTui', () => {
     expect(terminal.stdin.listenerCount('readable')).toBe(0);
   });
 
-  test('an error in the app unmounts it, is printed after, and the run is still finished', async () => {
+  test('an error in the app unmounts it, is thrown on for the CLI to print, and the run is still finished', async () => {
     const terminal = new FakeTerminal();
     const controller = new FakeController(testPlan([plannedStep('install')]));
     controller.runStep = () => Promise.reject(new Error('shell went away'));
     const exited = renderTui({ controller, variables: [], ...terminal.streams(), env: {} });
     await waitFor(() => expect(terminal.stdin.rawMode).toContain(true));
     terminal.type('\r');
-    await expect(exited).resolves.toBe(1);
-    expect(terminal.stderr.written.join('')).toContain('alts-tutor: the TUI stopped on an error: shell went away');
+    await expect(exited).rejects.toThrow('shell went away');
     expect(controller.calls).toEqual(['finish']);
     expect(terminal.stdin.rawMode.at(-1)).toBe(false);
   });

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { showControls } from '../../report/visible-text.js';
 import { numberedLines } from '../numbered-lines.js';
 import { type Tint, useTint } from '../theme.js';
 
@@ -32,7 +33,7 @@ export function DiffView({ diff, height, scroll = 0 }: DiffViewProps) {
             bold={line.startsWith('+++') || line.startsWith('---')}
             wrap="truncate-end"
           >
-            {line.replace(/\t/g, '  ') || ' '}
+            {showControls(line.replace(/\t/g, '  ')) || ' '}
           </Text>
         );
       })}

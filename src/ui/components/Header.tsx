@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { formatDuration } from '../../format/durations.js';
+import { showControls } from '../../report/visible-text.js';
 import { useTint } from '../theme.js';
 
 export interface HeaderProps {
@@ -20,7 +21,7 @@ export function Header({ title, target, hosts, passed, total, elapsedMs, cloud }
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
-        {title}
+        {showControls(title)}
       </Text>
       <Box>
         <Box flexGrow={1} flexShrink={1}>

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { showControls } from '../../report/visible-text.js';
 import { numberedLines } from '../numbered-lines.js';
 
 export interface OutputPaneProps {
@@ -20,12 +21,12 @@ export function OutputPane({ lines, height, focused, title, scroll = 0 }: Output
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
       <Text dimColor={!focused} bold={focused} wrap="truncate-end">
-        {`── ${title}${scroll > 0 ? ` · ↑ ${scroll} lines` : ''}${focused ? ' · ↑/↓ scroll, Tab back' : ''} `}
+        {`── ${showControls(title)}${scroll > 0 ? ` · ↑ ${scroll} lines` : ''}${focused ? ' · ↑/↓ scroll, Tab back' : ''} `}
       </Text>
       {shown.length === 0 ? <Text dimColor>(no output yet)</Text> : null}
       {numberedLines(shown).map(({ number, line }) => (
         <Text key={number} wrap="truncate-end">
-          {line.replace(/\t/g, '  ') || ' '}
+          {showControls(line.replace(/\t/g, '  ')) || ' '}
         </Text>
       ))}
     </Box>

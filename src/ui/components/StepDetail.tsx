@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { formatDuration } from '../../format/durations.js';
 import type { PlannedStep } from '../../plan/plan-steps.js';
+import { showControls } from '../../report/visible-text.js';
 import type { StepResult } from '../../run/events.js';
 import { MarkdownText } from '../markdown-text.js';
 import { numberedLines } from '../numbered-lines.js';
@@ -33,26 +34,26 @@ export function StepDetail({ step, index, total, status, result, height, command
       <Box flexShrink={0}>
         <Text wrap="truncate-end">
           <Text dimColor>{`Step ${index + 1}/${total} · `}</Text>
-          <Text bold>{step.name}</Text>
-          <Text dimColor>{` · on ${step.host}${step.background ? ' · background' : ''}`}</Text>
+          <Text bold>{showControls(step.name)}</Text>
+          <Text dimColor>{` · on ${showControls(step.host)}${step.background ? ' · background' : ''}`}</Text>
         </Text>
       </Box>
       {step.prose === '' ? null : (
         <Box flexDirection="column" flexShrink={1} overflow="hidden">
-          <MarkdownText markdown={step.prose} />
+          <MarkdownText markdown={showControls(step.prose)} />
         </Box>
       )}
       <Box flexDirection="column" flexShrink={0}>
         {numberedLines(shown).map(({ number, line }) => (
           <Text key={number} wrap="truncate-end">
             <Text dimColor>{number === 0 ? (step.kind === 'command' ? '$ ' : '┃ ') : step.kind === 'command' ? '  ' : '┃ '}</Text>
-            {highlightVariables(line, tint)}
+            {highlightVariables(showControls(line), tint)}
           </Text>
         ))}
         {lines.length > shown.length ? <Text dimColor>{`  … ${lines.length - shown.length} more lines`}</Text> : null}
         {used.length > 0 ? (
           <Text wrap="truncate-end" dimColor>
-            {`  with ${used.map((variable) => `${variable.name}=${variable.secret ? '[SECRET]' : variable.value}`).join(' · ')}`}
+            {`  with ${used.map((variable) => `${variable.name}=${variable.secret ? '[SECRET]' : showControls(variable.value)}`).join(' · ')}`}
           </Text>
         ) : null}
       </Box>

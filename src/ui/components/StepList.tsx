@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import type { PlannedStep } from '../../plan/plan-steps.js';
+import { showControls } from '../../report/visible-text.js';
 import { type Tint, useTint } from '../theme.js';
 import type { TuiStepStatus } from '../tui-state.js';
 import { Spinner } from './Spinner.js';
@@ -47,7 +48,7 @@ export function StepList({ steps, statuses, selected, height, width, focused }: 
     } else if (entry.kind === 'section') {
       shown.push(
         <Text key={`section-${row}`} bold wrap="truncate-end">
-          {entry.title}
+          {showControls(entry.title)}
         </Text>,
       );
     } else {
@@ -92,11 +93,11 @@ function StepRow(props: {
       </Box>
       <Box flexGrow={1} flexShrink={1}>
         <Text wrap="truncate-end" inverse={selected && focused} bold={selected}>
-          {step.name}
+          {showControls(step.name)}
         </Text>
       </Box>
       <Box flexShrink={0}>
-        <Text dimColor>{` ${step.host}${note}`}</Text>
+        <Text dimColor>{showControls(` ${step.host}${note}`)}</Text>
       </Box>
     </Box>
   );

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { showControls } from '../../report/visible-text.js';
 import type { TuiVariable } from '../controller.js';
 import { useTint } from '../theme.js';
 import type { VariableEdit } from '../tui-state.js';
@@ -17,7 +18,7 @@ export function VariablePrompt({ variables, editing }: VariablePromptProps) {
         <Text bold>── set a variable in every shell (↑/↓ pick · Enter choose · Esc cancel)</Text>
         {variables.map((variable, index) => (
           <Text key={variable.name} wrap="truncate-end" inverse={index === editing.index}>
-            {`${index === editing.index ? '›' : ' '} ${variable.name} = ${variable.secret ? '(secret)' : variable.value}`}
+            {showControls(`${index === editing.index ? '›' : ' '} ${variable.name} = ${variable.secret ? '(secret)' : variable.value}`)}
           </Text>
         ))}
       </Box>
