@@ -1,6 +1,7 @@
 import { lintTutorial } from '../check/lint-tutorial.js';
 import { EXIT, TutorialError } from '../errors.js';
 import { findTutorialFile, listTutorialFiles, loadTutorial, projectRootOf } from '../format/catalog.js';
+import { showControls } from '../report/visible-text.js';
 
 /** `alts-tutor lint`: one `file:line: problem` line each; exit 1 when there is any. */
 export function lintCommand(references: string[], cwd: string): number {
@@ -15,7 +16,7 @@ export function lintCommand(references: string[], cwd: string): number {
       lines.push(error.message);
     }
   }
-  process.stdout.write(lines.map((line) => `${line}\n`).join(''));
+  process.stdout.write(lines.map((line) => `${showControls(line)}\n`).join(''));
   const summary =
     lines.length === 0
       ? `${files.length} tutorial${files.length === 1 ? '' : 's'}: no problems`
