@@ -5,7 +5,15 @@ import { formatDuration } from '../format/durations.js';
 import type { ConcreteReadiness } from '../format/tutorial.js';
 import { sleep } from './process-groups.js';
 
-export type ReadinessResult = { ready: true } | { ready: false; reason: string };
+/** `note`: the step passed, but something about it is worth saying (it ended at once). */
+export type ReadinessResult = { ready: true; note?: string } | { ready: false; reason: string };
+
+/**
+ * A background step with no \`ready\` is watched this long: ending in it with a non-zero status (a
+ * typo, a port in use, a missing file) fails the step instead of passing unnoticed. Ending with 0
+ * passes, with a note: the job did its work at once, nothing is left running.
+ */
+export const EARLY_EXIT_MS = 1000;
 
 export interface ReadinessWatch {
   /** The background step's output so far. */
@@ -31,6 +39,7 @@ export async function waitUntilReady(readiness: ConcreteReadiness | undefined, w
   void watch.ended.then((status) => {
     endedWith = { status };
   });
+  if (readiness === undefined) return watchEarlyExit(watch);
   const deadline = Date.now() + watch.timeoutMs;
   for (;;) {
     if (await isReady(readiness, watch)) return { ready: true };
@@ -44,6 +53,29 @@ export async function waitUntilReady(readiness: ConcreteReadiness | undefined, w
     }
     await sleep(POLL_MS);
   }
+}
+
+/** With no readiness: ready unless the job ends badly within its first second. */
+async function watchEarlyExit(watch: ReadinessWatch): Promise<ReadinessResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const aborted = new Promise<'aborted'>((resolve) => watch.signal?.addEventListener('abort', () => resolve('aborted'), { once: true }));
+  const waited = new Promise<'waited'>((resolve) => {
+    timer = setTimeout(() => resolve('waited'), Math.min(EARLY_EXIT_MS, watch.timeoutMs));
+  });
+  const ended = watch.ended.then((status) => ({ status }));
+  const first = await Promise.race([ended, waited, aborted]);
+  clearTimeout(timer);
+  if (first === 'waited') return { ready: true };
+  if (first === 'aborted') return { ready: false, reason: 'interrupted' };
+  if (first.status === 0) return { ready: true, note: 'the background step exited with status 0 at once: nothing is left running' };
+  const how = first.status === undefined ? 'was killed' : `exited with status ${first.status}`;
+  return { ready: false, reason: `the background step ${how} within its first second${outputTail(watch.output())}` };
+}
+
+/** The last lines of a job's output, for a failure's reason. */
+function outputTail(output: string): string {
+  const lines = output.trimEnd().split('\n').slice(-5).join('\n').slice(-800);
+  return lines === '' ? ' (it printed nothing)' : `; its output ended with:\n${lines}`;
 }
 
 async function isReady(readiness: ConcreteReadiness | undefined, watch: ReadinessWatch): Promise<boolean> {

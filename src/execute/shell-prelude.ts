@@ -22,19 +22,25 @@ exec 9</dev/null
 __alts_nonce=${nonce}
 __alts_dir=${place.runtimeDir === undefined ? '$ALTS_TUTOR_SHELL' : quoteShell(place.runtimeDir)}
 declare -A __alts_secret=()
-__alts_mark() { printf '\\036%s %s\\n' "$__alts_nonce" "$*"; }
+# The framing survives what steps do to the shell, as a terminal's prompt does: a step's IFS
+# would join "$*" with another character, and set -u would end the shell at an unset $!.
+__alts_mark() { local IFS=' '; builtin printf '\\036%s %s\\n' "$__alts_nonce" "$*"; }
 
 # A transcript command, the hot path: \`__alts_command ID\` then the command text up to a NUL.
 # An alias, not a function, so that \`eval\` runs at top level and \`declare\` stays global.
 __alts_end() { __alts_mark end "$1" "$__alts_status" "$__alts_job"; }
-alias __alts_command='IFS= read -r -d "" __alts_body; { eval "$__alts_body"; } <&9 2>&1; __alts_status=$? __alts_job=$!; __alts_end'
+alias __alts_command='IFS= TMOUT= builtin read -r -d "" __alts_body; { eval "$__alts_body"; } <&9 2>&1; __alts_status=$? __alts_job=\${!-}; __alts_end'
 
 # Variables, functions and the directory of the current shell, as bash that recreates them.
 __alts_dump() {
   # The script's errexit, nounset and ERR trap are still on here: \${arr@a} of an empty array
   # is "unbound" under set -u (which would abort the dump and lose all state), and a false
   # test would make errexit change the script's status and the ERR trap its failing line.
-  set +eu
+  # \`local -\`: the options come back when the dump returns, in a shell that keeps running (a
+  # capture); IFS and noglob of the step must not split the list of names differently.
+  local -
+  set +eufC
+  local IFS=$' \\t\\n'
   trap - ERR
   local __alts_n __alts_s __alts_keep=()
   for __alts_n in ${prefixes}; do
@@ -54,12 +60,14 @@ __alts_dump() {
   {
     (( \${#__alts_keep[@]} )) && declare -p "\${__alts_keep[@]}"
     # The runner's own functions are defined already; re-sourcing them would only cost time.
-    declare -F > "$__alts_dir/functions"
+    declare -F >| "$__alts_dir/functions"
     mapfile -t __alts_keep < "$__alts_dir/functions"
     __alts_keep=("\${__alts_keep[@]#declare -f* }")
     for __alts_n in "\${__alts_keep[@]}"; do [[ $__alts_n == __alts* ]] || declare -f -- "$__alts_n"; done
     [[ -z $__alts_stay ]] && printf 'cd -- %q\\n' "$PWD"
-  } > "$__alts_dir/state" 2>/dev/null
+  } >| "$__alts_dir/state" 2>/dev/null
+  # Its options come back on return (\`local -\`): a false status here would be errexit's.
+  return 0
 }
 
 # The state for the runner: left in its file, or printed where a remote runner can read it.
@@ -68,7 +76,11 @@ ${place.stateOnStdout ? stateOnStdout : stateInFile}
 # A script step: $1 id, $2 directory ('' for the session's). Sets __alts_status; the caller
 # sources the dumped state at top level (so \`declare\` stays global) when the status is expected.
 __alts_script() {
-  : > "$__alts_dir/state"
+  : >| "$__alts_dir/state"
+  # The shell's own errexit (a console step ran set -e) must not end the shell when the step
+  # fails: the step has errexit of its own. Not \`( … ) || …\`, which switches errexit off inside.
+  local __alts_e=$-
+  set +e
   (
     __alts_stay=$2
     if [[ -n $2 ]]; then cd -- "$2" || exit; fi
@@ -80,11 +92,16 @@ __alts_script() {
     eval "__alts_base=\\$LINENO; $__alts_body"
   ) </dev/null 2>&1
   __alts_status=$?
+  [[ $__alts_e == *e* ]] && set -e
+  return 0
 }
 
 # A background step: $1 id, $2 FIFO for its output, $3 directory ('' for the session's).
 __alts_background() {
-  mkfifo -m 600 "$2" || return
+  # The status goes in __alts_status: a failure returned here would end a shell under set -e, and
+  # calling this in an || list would switch errexit off in the job.
+  __alts_status=0
+  mkfifo -m 600 "$2" || { __alts_status=$?; return 0; }
   (
     trap '__alts_mark exit "$?"' EXIT
     # Killed by a signal, bash still runs the EXIT trap, with a stale $? (often 0), so a stopped
@@ -117,13 +134,15 @@ export interface ShellPlace {
   stateOnStdout: boolean;
 }
 
-const stateInFile = '__alts_capture() { __alts_stay=; __alts_dump; }';
+// The dump resets the ERR trap (for a script's subshell); in the shell itself, it is put back.
+const stateInFile = '__alts_capture() { local __alts_err; __alts_err=$(trap -p ERR); __alts_stay=; __alts_dump; eval "$__alts_err"; }';
 // `read -d ''` reads the whole file (it holds no NUL) and fails at its end, which is expected.
 // A job a step left running (`cmd &`) writes to the same output: the size that follows the state
 // (in bytes: the C locale) lets the runner refuse a state such a job wrote into, which it would
 // otherwise run as code when it restores it.
 const stateOnStdout = `__alts_capture() {
-  __alts_stay=; __alts_dump || return
+  local __alts_err; __alts_err=$(trap -p ERR)
+  __alts_stay=; __alts_dump; eval "$__alts_err"
   IFS= read -r -d '' __alts_body < "$__alts_dir/state"
   printf '%s' "$__alts_body"
   local LC_ALL=C

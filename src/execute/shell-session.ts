@@ -67,6 +67,8 @@ export class ShellSession {
   private lastJob = '';
   private stderrTail = '';
   private exited = false;
+  /** The shell's own exit status once it ended (a step ran `exit 3`). */
+  private shellExitCode: number | undefined;
   private interruptRequested = false;
   private readonly exitPromise: Promise<void>;
 
@@ -74,8 +76,9 @@ export class ShellSession {
     this.link = options.remote ? new RemoteHostLink(options, options.remote) : new LocalHostLink(options);
     this.child = this.link.spawnShell();
     this.exitPromise = new Promise((resolve) => {
-      this.child.on('close', () => {
+      this.child.on('close', (code) => {
         this.exited = true;
+        this.shellExitCode = code ?? undefined;
         this.pending?.done(undefined);
         resolve();
       });
@@ -162,7 +165,7 @@ export class ShellSession {
     });
     this.noteLeftoverJob(request.kind === 'script' ? scriptGroup : undefined, jobMarker);
     return {
-      exitCode: status ?? 255,
+      exitCode: status ?? this.shellExitCode ?? 255,
       timedOut,
       interrupted: this.interruptRequested,
       shellLost: status === undefined,
@@ -182,7 +185,7 @@ export class ShellSession {
   async capture(body: string, timeoutMs = 60_000): Promise<{ exitCode: number; stdout: string }> {
     const id = this.nextId++;
     const chunks: Buffer[] = [];
-    const status = await this.request(id, body, readBody(`( eval "$__alts_body" ) <&9 2>/dev/null; __alts_mark end ${id} $?`), {
+    const status = await this.request(id, body, endsWithStatus(id, '( eval "$__alts_body" ) <&9 2>/dev/null'), {
       onOutput: (chunk) => chunks.push(chunk),
       onMarker: () => {},
       timeoutMs,
@@ -215,7 +218,7 @@ export class ShellSession {
     const status = await this.request(
       id,
       body,
-      readBody(`__alts_background ${id} ${quoteShell(fifo)} ${quoteShell(cwd ?? '')}; __alts_mark end ${id} $?`),
+      readBody(`__alts_background ${id} ${quoteShell(fifo)} ${quoteShell(cwd ?? '')}; __alts_mark end ${id} "$__alts_status"`),
       {
         onOutput: () => {},
         onMarker: (fields) => {
@@ -242,7 +245,7 @@ export class ShellSession {
     const id = this.nextId++;
     const printed: Buffer[] = [];
     let stateBytes: number | undefined;
-    const status = await this.request(id, '', readBody(`__alts_capture; __alts_mark end ${id} $?`), {
+    const status = await this.request(id, '', endsWithStatus(id, '__alts_capture'), {
       onOutput: (chunk) => printed.push(chunk),
       onMarker: (fields) => {
         if (fields[0] === 'state') stateBytes = Number(fields[1]);
@@ -257,7 +260,7 @@ export class ShellSession {
   /** Recreates a state `captureState` returned (at top level, so `declare` stays global). */
   async restoreState(state: string): Promise<void> {
     const id = this.nextId++;
-    await this.request(id, state, readBody(`eval "$__alts_body" </dev/null 2>/dev/null; __alts_body=; __alts_mark end ${id} $?`), {
+    await this.request(id, state, readBody(`eval "$__alts_body" </dev/null 2>/dev/null || :; __alts_body=; __alts_mark end ${id} 0`), {
       onOutput: () => {},
       onMarker: () => {},
       timeoutMs: 10_000,
@@ -360,13 +363,21 @@ export class ShellSession {
 function commandFraming(id: number, cwd: string | undefined): Framing {
   if (cwd === undefined) return { head: `__alts_command ${id}`, tail: '' };
   return readBody(
-    `__alts_here=$PWD; { cd -- ${quoteShell(cwd)} && eval "$__alts_body"; } <&9 2>&1; __alts_status=$? __alts_job=$!; cd -- "$__alts_here"; __alts_end ${id}`,
+    `__alts_here=$PWD; { cd -- ${quoteShell(cwd)} && eval "$__alts_body"; } <&9 2>&1; __alts_status=$? __alts_job=\${!-}; cd -- "$__alts_here"; __alts_end ${id}`,
   );
 }
 
-/** The usual framing: read the payload into $__alts_body, then run `tail`. */
+/**
+ * The usual framing: read the payload into $__alts_body, then run `tail`. Every tail keeps a
+ * failure out of errexit (`|| …`): a console step may have run `set -e` in the shell itself.
+ */
 function readBody(tail: string): Framing {
-  return { head: `IFS= read -r -d '' __alts_body`, tail };
+  return { head: `IFS= TMOUT= builtin read -r -d '' __alts_body`, tail };
+}
+
+/** Runs `command` and ends request `id` with its status, outside errexit (see `readBody`). */
+function endsWithStatus(id: number, command: string): Framing {
+  return readBody(`__alts_status=0; ${command} || __alts_status=$?; __alts_mark end ${id} "$__alts_status"`);
 }
 
 interface Framing {

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { TutorialError } from '../errors.js';
 import { type LabKeys, labTopology, TopologyError } from './lab-topology.js';
+import { reservedNameReason } from './reserved-names.js';
 import type { HostSpec, LabTopology, Target, VariableSpec } from './tutorial.js';
 
 export interface FrontMatter {
@@ -84,7 +85,19 @@ const schema = v.strictObject({
       }),
     ),
   ),
-  variables: v.optional(v.record(v.pipe(v.string(), v.regex(VARIABLE_NAME, 'a variable name is a shell identifier')), variableSchema)),
+  variables: v.optional(
+    v.record(
+      v.pipe(
+        v.string(),
+        v.regex(VARIABLE_NAME, 'a variable name is a shell identifier'),
+        v.rawCheck(({ dataset, addIssue }) => {
+          const reason = dataset.typed ? reservedNameReason(dataset.value) : undefined;
+          if (reason) addIssue({ message: reason });
+        }),
+      ),
+      variableSchema,
+    ),
+  ),
 });
 
 /**

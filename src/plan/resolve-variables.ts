@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { reservedNameReason } from '../format/reserved-names.js';
 import type { Target, VariableSpec } from '../format/tutorial.js';
 
 export type VariableSource = 'option' | 'environment' | 'session' | 'target' | 'default' | 'prompt';
@@ -82,6 +83,8 @@ export function parseVarOptions(pairs: string[]): Record<string, string> {
   for (const pair of pairs) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(pair);
     if (!match?.[1]) throw new UserError(`--var needs NAME=VALUE, not "${pair}"`);
+    const reserved = reservedNameReason(match[1]);
+    if (reserved) throw new UserError(`--var ${match[1]}: ${reserved}`);
     values[match[1]] = match[2] ?? '';
   }
   return values;

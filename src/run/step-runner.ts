@@ -152,6 +152,7 @@ export class StepRunner {
     });
     const durationMs = performance.now() - started;
     if (readiness.ready) {
+      if (readiness.note) recorder.write(Buffer.from(`alts-tutor: ${readiness.note}\n`));
       this.background.set(step.name, job);
       this.options.session?.backgroundStarted(step.name, step.host, job.group);
       this.options.onEvent({ type: 'step-ready', step });
@@ -168,7 +169,7 @@ export class StepRunner {
       durationMs,
       output: recorder.finish(),
       outputBytes: recorder.bytes,
-      reason: `${readiness.reason}; waited for ${describeReadiness(ready)}`,
+      reason: ready === undefined ? readiness.reason : `${readiness.reason}; waited for ${describeReadiness(ready)}`,
     };
   }
 
@@ -228,7 +229,8 @@ export class StepRunner {
 function failureReason(step: PlannedStep, outcome: StepOutcome): string | undefined {
   if (outcome.interrupted) return 'interrupted';
   if (outcome.timedOut) return `timed out after ${Math.round(step.timeoutMs / 1000)}s; its processes were killed`;
-  if (outcome.shellLost) return `the shell of host ${step.host} ended (the step ran exit, or had to be killed); its state is lost`;
+  if (outcome.shellLost)
+    return `the shell of host ${step.host} ended with status ${outcome.exitCode} (the step ran exit or exec, an error under set -e or set -u ended it, or it had to be killed); its state is lost`;
   if (outcome.exitCode !== step.exit) {
     const where = outcome.errorLine !== undefined ? ` at line ${step.line + outcome.errorLine - 1}` : '';
     return `exit status ${outcome.exitCode}, expected ${step.exit}${where}`;
