@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import { PACKAGE_ROOT } from '../../package-root.js';
+import { ConnectionGuard, type ConnectionLimits } from './connection-guard.js';
 import { type EmulatorOptions, HandshakerEmulator } from './handshaker-emulator.js';
 import type { HandshakerReq, HandshakerResp } from './messages.js';
 
@@ -33,16 +35,40 @@ export interface RunningHandshaker {
   stop(): void;
 }
 
-/** Serves grpc.gcp.HandshakerService/DoHandshake on `listen` ("ip:port"). */
-export async function startHandshakerServer(listen: string, options: EmulatorOptions): Promise<RunningHandshaker> {
+/** Defaults: a handshake is a few requests within seconds; 256 is far below the usual fd limit. */
+export const DEFAULT_LIMITS: ConnectionLimits = { idleMs: 60_000, maxConnections: 256 };
+
+/**
+ * Serves grpc.gcp.HandshakerService/DoHandshake on `listen` ("ip:port"). The TCP listener is the
+ * emulator's own, its connections handed to grpc-js, so that idle ones are closed and too many are
+ * refused (grpc-js has no connection limit, and its idle timer leaves sockets that never spoke open).
+ */
+export async function startHandshakerServer(
+  listen: string,
+  options: EmulatorOptions & { limits?: Partial<ConnectionLimits> },
+): Promise<RunningHandshaker> {
   const emulator = new HandshakerEmulator(options);
-  const server = new grpc.Server();
+
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  // grpc-js closes a connection with no call open for this long (with a GOAWAY).
+  const server = new grpc.Server({ 'grpc.max_connection_idle_ms': limits.idleMs });
   const service = loadHandshakerProto()['grpc.gcp.HandshakerService'] as grpc.ServiceDefinition;
   server.addService(service, {
     DoHandshake: (call: grpc.ServerDuplexStream<HandshakerReq, HandshakerResp>) => serveStream(call, emulator, options.log),
   });
+  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const guard = new ConnectionGuard(limits, options.log);
+  const tcp = createServer((socket) => {
+    guard.admit(socket, (speaking) => injector.injectConnection(speaking));
+  });
+  const { host, port: wanted } = splitListen(listen);
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
+    tcp.once('error', reject);
+    tcp.listen(wanted, host, () => {
+      tcp.off('error', reject);
+      const address = tcp.address();
+      resolve(typeof address === 'object' && address ? address.port : wanted);
+    });
   });
   const sweeper = setInterval(() => emulator.expireStale(), Math.min(5_000, options.staleAfterMs));
   sweeper.unref();
@@ -50,9 +76,18 @@ export async function startHandshakerServer(listen: string, options: EmulatorOpt
     port,
     stop: () => {
       clearInterval(sweeper);
+      tcp.close();
+      guard.closeAll();
+      injector.destroy();
       server.forceShutdown();
     },
   };
+}
+
+/** "169.254.169.254:8080", "[::1]:0" → host and port. */
+function splitListen(listen: string): { host: string; port: number } {
+  const colon = listen.lastIndexOf(':');
+  return { host: listen.slice(0, colon).replace(/^\[(.*)\]$/, '$1'), port: Number(listen.slice(colon + 1)) };
 }
 
 /**
@@ -67,7 +102,8 @@ function serveStream(
   emulator: HandshakerEmulator,
   log: (line: string) => void,
 ) {
-  const stream = emulator.openStream(sourceAddressOf(call.getPeer()));
+  const peer = call.getPeer();
+  const stream = emulator.openStream(sourceAddressOf(peer));
   let ended = false;
   const end = (status?: HandshakerResp['status']) => {
     stream.close();
