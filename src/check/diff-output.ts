@@ -36,6 +36,8 @@ function diffSequences(...args: Parameters<DiffSequences>): ReturnType<DiffSeque
 const FALLBACK_CONTEXT = 5;
 const CLOCK_EVERY = 4096;
 const MAX_FORBIDDEN_SHOWN = 10;
+/** Hunks shown of a diff; past them one line says how many more lines differ (a diff a person reads, not a dump). */
+export const MAX_HUNKS = 20;
 
 /** Thrown from inside the diff's comparison callback to stop it; never escapes this module. */
 class DiffTimeout extends Error {}
@@ -171,7 +173,12 @@ function formatHunks(lines: readonly DiffLine[], skipped: number, context: numbe
   });
   const starts = positions(lines, skipped);
   let at = 0;
+  let hunks = 0;
   while (at < changes.length) {
+    if (hunks++ === MAX_HUNKS) {
+      output.push(`… ${changes.length - at} more lines differ`);
+      break;
+    }
     const first = changes[at] as number;
     let last = first;
     while (at + 1 < changes.length && (changes[at + 1] as number) - last <= 2 * context + 1) last = changes[++at] as number;

@@ -5,6 +5,13 @@ import { matchOutput } from './match-output.js';
 import { redactForSnapshot } from './redact.js';
 import { SnapshotIndex, type SnapshotPlace } from './snapshots.js';
 
+/**
+ * Outputs up to this size are compared in full (read back from the log past the in-memory tail).
+ * A larger output is not read into memory: a step with an expectation (or under `-u`) fails with
+ * "output too large to compare"; a step with none is decided by its exit status, as always.
+ */
+export const COMPARE_LIMIT_BYTES = 16 * 1024 * 1024;
+
 /** Where a step's expected output comes from, in SPEC order of precedence. */
 export type Expectation =
   | { source: 'snapshot'; lines: string[]; path: string }
@@ -17,7 +24,9 @@ export type CheckOutcome =
   | { status: 'unchecked'; missing: boolean }
   /** `-u` wrote the actual output as the step's snapshot. */
   | { status: 'updated'; path: string }
-  | { status: 'mismatch'; expectation: Expectation; diff: string; reason: string };
+  | { status: 'mismatch'; expectation: Expectation; diff: string; reason: string }
+  /** Past `COMPARE_LIMIT_BYTES` with something to compare or write: a failure, without a diff. */
+  | { status: 'too-large'; reason: string };
 
 export interface CheckerOptions {
   place: SnapshotPlace;
@@ -51,6 +60,18 @@ export class OutputChecker {
   /** Whether the step's output is checked at all (background and interactive steps are not). */
   checks(step: Step): boolean {
     return step.expect !== 'none' && !step.background && !step.interactive;
+  }
+
+  /** The outcome for an output of `bytes` past `COMPARE_LIMIT_BYTES`, which is never read. */
+  tooLarge(step: Step, bytes: number): CheckOutcome {
+    const expectation = this.expectationFor(step);
+    if (!expectation && !this.options.update) return { status: 'unchecked', missing: true };
+    const size = `${(bytes / 1024 / 1024).toFixed(1)} MB > ${COMPARE_LIMIT_BYTES / 1024 / 1024} MB limit`;
+    const against = expectation ? `with ${describeExpectation(expectation)}` : 'or write as a snapshot';
+    return {
+      status: 'too-large',
+      reason: `output too large to compare ${against} (${size}); its whole output is in its log`,
+    };
   }
 
   check(step: Step, output: string): CheckOutcome {

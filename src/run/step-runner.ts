@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { OutputChecker } from '../check/output-checker.js';
+import { COMPARE_LIMIT_BYTES, type OutputChecker } from '../check/output-checker.js';
 import { definedFunctions, mayChangeState } from '../execute/may-change-state.js';
 import { OutputRecorder } from '../execute/output-recorder.js';
 import { sleep } from '../execute/process-groups.js';
@@ -201,11 +201,11 @@ export class StepRunner {
     const { checker } = this.options;
     if (!checker?.checks(step)) return result;
     // Output longer than the in-memory tail is read back from its log, which is complete by now.
-    let output = result.output;
-    if (recorder.truncated) {
-      output = await readFile(recorder.logPath, 'utf8');
-    }
-    const outcome = checker.check(step, output);
+    // Past the compare limit it is not read at all (1 GB of output must not cost 1 GB of memory).
+    const outcome =
+      recorder.bytes > COMPARE_LIMIT_BYTES
+        ? checker.tooLarge(step, recorder.bytes)
+        : checker.check(step, recorder.truncated ? await readFile(recorder.logPath, 'utf8') : result.output);
     switch (outcome.status) {
       case 'matched':
         return { ...result, check: 'matched' };
@@ -215,6 +215,8 @@ export class StepRunner {
         return { ...result, check: 'unchecked', ...(outcome.missing && { missingExpectation: true }) };
       case 'mismatch':
         return { ...result, status: 'failed', reason: outcome.reason, diff: outcome.diff };
+      case 'too-large':
+        return { ...result, status: 'failed', reason: outcome.reason };
     }
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffOutput } from '../../src/check/diff-output.js';
+import { diffOutput, MAX_HUNKS } from '../../src/check/diff-output.js';
 import { type MatchOptions, matchOutput } from '../../src/check/match-output.js';
 
 const lines: MatchOptions = { mode: 'lines', variables: {} };
@@ -175,5 +175,16 @@ describe('diffOutput', () => {
         ['missing lines (each expected inside some actual line, in this order):', '-handshake'].join('\n'),
       );
     });
+  });
+});
+
+describe('a diff with many differences', () => {
+  it('shows the first MAX_HUNKS hunks and says how many more lines differ', () => {
+    const expected = Array.from({ length: 1000 }, (_, index) => `line ${index}`);
+    const actual = expected.map((line, index) => (index % 10 === 0 ? `changed ${index}` : line));
+    const diff = diffOutput(matchOutput(expected, actual.join('\n'), { mode: 'lines', variables: {} }));
+    expect(diff.split('\n').filter((line) => line.startsWith('@@'))).toHaveLength(MAX_HUNKS);
+    // 100 changed lines, each a `-` and a `+`; 20 hunks show 40 of them.
+    expect(diff).toMatch(/\n… 160 more lines differ$/);
   });
 });
