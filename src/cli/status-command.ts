@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { type LedgerEntry, openEntries, summarizeResources } from '../cloud/ledger.js';
+import { processRunning } from '../execute/process-groups.js';
 import { formatDuration } from '../format/durations.js';
 import { sessionMatcher } from '../session/session-paths.js';
-import { SessionStore } from '../session/session-store.js';
+import { type Session, SessionStore } from '../session/session-store.js';
 
 export interface SessionSummary {
   id: string;
@@ -22,6 +24,32 @@ export interface SessionSummary {
   resources: Array<Pick<LedgerEntry, 'kind' | 'name' | 'location' | 'project' | 'step' | 'createdAt'>>;
 }
 
+/**
+ * A session recorded as running whose runner is gone (SIGKILL, a crash: nothing could record its
+ * end) was interrupted. A pid reused since by a process that started after the session last
+ * changed is not its runner.
+ */
+export function shownStatus(session: Pick<Session, 'status' | 'pid' | 'updatedAt'>): Session['status'] {
+  if (session.status !== 'running') return session.status;
+  const pid = session.pid;
+  if (pid === undefined || !processRunning(pid)) return 'interrupted';
+  const started = processStartMs(pid);
+  return started !== undefined && started > Date.parse(session.updatedAt) + 1000 ? 'interrupted' : 'running';
+}
+
+/** When a process started (ms since the epoch), from /proc: boot time plus its start in clock ticks. */
+function processStartMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const boot = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    // USER_HZ is 100 on every Linux architecture Node runs on.
+    return Number.isFinite(ticks) && Number.isFinite(boot) ? boot * 1000 + ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `alts-tutor status [id] [--json]`: sessions, newest first, with progress and the failed step. */
 export function statusCommand(reference: string | undefined, options: { json: boolean }): number {
   const store = new SessionStore();
@@ -35,7 +63,7 @@ export function statusCommand(reference: string | undefined, options: { json: bo
         id,
         tutorial: session.tutorial.id,
         target: session.target,
-        status: session.status,
+        status: shownStatus(session),
         passed: session.steps.filter((step) => step.status === 'passed').length,
         steps: session.steps.length,
         ...(failed && { failedStep: failed.name }),

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { EXIT, UserError } from '../errors.js';
 import { onPath } from '../execute/on-path.js';
-import { groupAlive, signalGroup } from '../execute/process-groups.js';
+import { groupAlive, processRunning, signalGroup, sleep } from '../execute/process-groups.js';
 import { loadTutorial, projectRootOf } from '../format/catalog.js';
 import type { Step, Tutorial } from '../format/tutorial.js';
 import { describeRemovedLabs, removeDeadLabs } from '../lab/lab-leftovers.js';
@@ -34,7 +34,8 @@ export async function resumeSession(reference: string | undefined, options: Resu
     // Read again under the lock: the run that held it may have gone on since.
     const session = store.load(found.id);
     const { tutorial, plan, changed, resumeAt, replayed } = planRemaining(session, io.cwd);
-    stopOrphans(session);
+    await stopOrphans(session);
+    if (Object.values(tutorial.targets[session.target]?.hosts ?? {}).some((host) => host.kind === 'netns')) removeLabLeftovers(io);
     if (changed) io.write(`note: ${tutorial.file} changed since session ${session.id} began; its steps are matched by name\n`);
     if (resumeAt === undefined) {
       // A run killed after its last step passed never recorded its end: record it now, or the
@@ -75,7 +76,7 @@ export async function cleanupSession(reference: string | undefined, options: Res
   try {
     const session = store.load(found.id);
     const { tutorial, plan } = planRemaining(session, io.cwd, { onlyTeardown: true });
-    stopOrphans(session);
+    await stopOrphans(session);
     if (plan.teardown.length === 0) {
       io.write(`${describeTeardown(session, tutorial)}\n`);
       return EXIT.ok;
@@ -174,14 +175,47 @@ function planRemaining(
   };
 }
 
+/** How long the processes a dead run left may take to die of SIGKILL before resume gives up. */
+const REAP_DEADLINE_MS = 5000;
+
 /**
- * Background jobs of a run that was killed outlive it. They are stopped before the session
- * continues, but only when they still carry the session's id in their environment: a pid may
- * have been reused by a process that is not ours.
+ * What a killed run left running (where its shells had no supervisor, or the supervisor was
+ * killed too): every process that carries the session's id in its environment, and the groups
+ * of its background steps. A pid reused by a process that is not ours does not carry the id. They
+ * are gone before a step runs again: a leftover step would repeat its side effects beside it.
  */
-function stopOrphans(session: Session): void {
+async function stopOrphans(session: Session): Promise<void> {
   for (const job of session.background) {
     if (groupAlive(job.group) && carriesSession(job.group, session.id)) signalGroup(job.group, 'SIGKILL');
+  }
+  const deadline = Date.now() + REAP_DEADLINE_MS;
+  for (;;) {
+    const left = processesOfSession(session.id);
+    if (left.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new UserError(
+        `processes of session ${session.id} are still running after SIGKILL: ${left.join(', ')}`,
+        'stop them (they may be stuck in the kernel), then resume again',
+      );
+    }
+    for (const pid of left) signalProcess(pid);
+    await sleep(20);
+  }
+}
+
+/** Running processes (zombies aside) whose environment carries the session's id; never this process. */
+function processesOfSession(id: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => pid !== process.pid && carriesSession(pid, id) && processRunning(pid));
+}
+
+function signalProcess(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone already.
   }
 }
 
