@@ -1,9 +1,11 @@
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { SecretMasker } from './secret-masker.js';
 
 /** Bytes of a step's output kept in memory; the whole output is in the step's log file. */
 export const TAIL_BYTES = 256 * 1024;
+/** Bytes of a cut log given back so that the note saying so fits (two pages of a full disk). */
+const ROOM_FOR_NOTE = 8192;
 
 /**
  * Takes a step's output as it streams: masks secrets, keeps the last `TAIL_BYTES` in memory and
@@ -21,6 +23,8 @@ export class OutputRecorder {
   private tailBytes = 0;
   private finished = false;
   bytes = 0;
+  /** Why the log file stopped short of the output (a full disk): then it ends with a note saying so. */
+  logCut: string | undefined;
 
   constructor(
     readonly logPath: string,
@@ -42,8 +46,9 @@ export class OutputRecorder {
       if (this.fd === undefined) {
         try {
           writeFileSync(this.logPath, Buffer.concat(this.tail), { mode: 0o600 });
-        } catch {
+        } catch (error) {
           // A log that cannot be written is not worth failing a step over: its output is in the result.
+          this.cutLog(error);
         }
       } else {
         closeSync(this.fd);
@@ -61,21 +66,62 @@ export class OutputRecorder {
     return Buffer.concat(this.tail).toString('utf8');
   }
 
+  /**
+   * A write failed (ENOSPC, EIO…): the log stops here, with a last line saying so if even that
+   * fits, and `logCut` tells the step's record. The step itself goes on: its output still reaches
+   * the tail and the screen.
+   */
+  private cutLog(error: unknown): void {
+    if (this.logCut !== undefined) return;
+    this.logCut = describeWriteError(error);
+    const note = `\n[alts-tutor: log cut here: ${this.logCut}]\n`;
+    try {
+      if (this.fd === undefined) this.fd = openSync(this.logPath, 'a', 0o600);
+      // On a full disk the note itself would not fit: give back the log's last pages for it.
+      const size = fstatSync(this.fd).size;
+      if (size > 0) ftruncateSync(this.fd, Math.max(0, size - ROOM_FOR_NOTE));
+      writeSync(this.fd, note, Math.max(0, size - ROOM_FOR_NOTE));
+    } catch {
+      // Not even the note fits: the step's record says the log is incomplete.
+    }
+  }
+
   private record(data: Buffer): void {
     if (data.length === 0) return;
     this.bytes += data.length;
     this.tail.push(Buffer.from(data));
     this.tailBytes += data.length;
-    if (this.fd === undefined && this.bytes > TAIL_BYTES) {
-      // Too big to hold: from now on the log is written as the output comes.
-      this.fd = openSync(this.logPath, 'w', 0o600);
-      writeSync(this.fd, Buffer.concat(this.tail));
-    } else if (this.fd !== undefined) {
-      writeSync(this.fd, data);
+    try {
+      if (this.logCut !== undefined) {
+        // The log was cut: the output goes on into the tail only.
+      } else if (this.fd === undefined && this.bytes > TAIL_BYTES) {
+        // Too big to hold: from now on the log is written as the output comes.
+        this.fd = openSync(this.logPath, 'w', 0o600);
+        writeAll(this.fd, Buffer.concat(this.tail));
+      } else if (this.fd !== undefined) {
+        writeAll(this.fd, data);
+      }
+    } catch (error) {
+      this.cutLog(error);
     }
     while (this.tailBytes - (this.tail[0]?.length ?? 0) >= TAIL_BYTES) {
       this.tailBytes -= this.tail.shift()?.length ?? 0;
     }
     this.onText?.(this.decoder.write(data));
   }
+}
+
+/** writeSync may write part of a buffer; a full disk shows as a short write, then ENOSPC. */
+function writeAll(fd: number, data: Buffer): void {
+  let offset = 0;
+  while (offset < data.length) offset += writeSync(fd, data, offset);
+}
+
+/** `ENOSPC` → "no space left on device", as the system says it. */
+export function describeWriteError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return 'no space left on device';
+  if (code === 'EDQUOT') return 'disk quota exceeded';
+  if (code === 'EIO') return 'input/output error';
+  return (error as Error).message;
 }
