@@ -25,9 +25,9 @@ describe('the persistent shell of a lab host', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('is bash itself, started by the runner, inside the host', async () => {
+  it('is bash itself, started by the runner (under its supervisor), inside the host', async () => {
     const shell = await pool.get('alpha', spec('alpha'));
-    const { output } = await runStep(shell, 'command', 'cat /proc/$$/comm; echo $PPID; hostname');
+    const { output } = await runStep(shell, 'command', 'cat /proc/$$/comm; cut -d" " -f4 /proc/$PPID/stat; hostname');
     expect(output).toBe(`bash\n${process.pid}\nalpha\n`);
   });
 
