@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, internalErrorText, TutorialError, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { showControls } from '../report/visible-text.js';
+import { StorageError } from '../session/storage-error.js';
 import { exitNow, exitWhenOutputCloses } from './exit-now.js';
 import { isCi } from './terminal.js';
 
@@ -216,6 +217,11 @@ function report(error: unknown): number {
   if (error instanceof TutorialError) {
     process.stderr.write(`${showControls(error.message)}\n`);
     return EXIT.usage;
+  }
+  // A full disk: one line naming the file, exit 1 (the run failed; `resume` continues it).
+  if (error instanceof StorageError) {
+    process.stderr.write(showControls(`alts-tutor: ${error.message}\n`));
+    return EXIT.failed;
   }
   if (error instanceof UserError) {
     process.stderr.write(showControls(`alts-tutor: ${error.message}\n${error.hint ? `  ${error.hint}\n` : ''}`));

@@ -1,8 +1,9 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyResourceChange, type CloudResource, type LedgerEntry } from '../cloud/ledger.js';
 import { UserError } from '../errors.js';
 import { stateHome } from './session-paths.js';
+import { writingTo } from './storage-error.js';
 
 export type SessionStatus = 'running' | 'passed' | 'failed' | 'interrupted';
 export type SessionStepStatus = 'passed' | 'failed' | 'skipped' | 'not-run';
@@ -99,11 +100,12 @@ export class SessionStore {
       const file = join(this.dir(id), 'journal.jsonl');
       // A last line cut short by a kill must not swallow the next one: start on a line of its own.
       const cut = existsSync(file) && !/(^|\n)$/.test(readFileSync(file, 'utf8').slice(-1));
-      fd = openSync(file, 'a', 0o600);
-      if (cut) writeSync(fd, '\n');
+      fd = writingTo(file, () => openSync(file, 'a', 0o600));
+      if (cut) writingTo(file, () => writeSync(fd as number, '\n'));
       this.journals.set(id, fd);
     }
-    writeSync(fd, `${line}\n`);
+    const journal = fd;
+    writingTo(join(this.dir(id), 'journal.jsonl'), () => writeSync(journal, `${line}\n`));
   }
 
   /** The session with its journal applied. A corrupt `session.json` is moved aside: exit 2. */
@@ -161,14 +163,20 @@ export class SessionStore {
   private write(session: Session): void {
     const file = join(this.dir(session.id), 'session.json');
     const temp = `${file}.${process.pid}.tmp`;
-    const fd = openSync(temp, 'w', 0o600);
-    try {
-      writeSync(fd, `${JSON.stringify(session, null, 2)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, file);
+    writingTo(file, () => {
+      const fd = openSync(temp, 'w', 0o600);
+      try {
+        writeSync(fd, `${JSON.stringify(session, null, 2)}\n`);
+        fsyncSync(fd);
+      } catch (error) {
+        // The old session.json stands; a half-written temp file would only take space.
+        rmSync(temp, { force: true });
+        throw error;
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, file);
+    });
   }
 }
 
