@@ -147,6 +147,23 @@ describe('the lab of a run that was killed', () => {
     expect(await survivors(pids)).toEqual([]);
   });
 
+  it('is removed by cleanup from another state home, with no session of its own', async () => {
+    const prefix = 'atltf-';
+    const { startSlow, cli } = project(prefix);
+    const run = await startSlow();
+    const namespaces = namespacesWith(prefix);
+    const pids = processesInNamespaces(namespaces);
+    run.child.kill('SIGKILL');
+    await run.done;
+    const freshHome = join(scratch, 'fresh-home');
+    mkdirSync(freshHome);
+    const result = await cli(['cleanup', '--yes'], { ALTS_TUTOR_HOME: freshHome });
+    expect(result.stdout).toContain(`namespaces ${[...namespaces].sort().join(', ')}`);
+    expect(result.code).toBe(0);
+    expect(traces(prefix)).toEqual([]);
+    expect(await survivors(pids)).toEqual([]);
+  });
+
   it('is removed by the next run, which leaves the lab of a live run alone', async () => {
     const prefix = 'atlte-';
     const killed = project(prefix);
