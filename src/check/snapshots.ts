@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
+import { checkUnder, isPathComponent, pathUnder } from '../safe-paths.js';
 
 /** Where a tutorial's snapshots live: `<project>/snapshots/<id>/[<target>/]<step>.txt` (SPEC section 5). */
 export interface SnapshotPlace {
@@ -15,14 +16,20 @@ export interface Snapshot {
   lines: string[];
 }
 
+/** Refused (exit 2) when the id is not a plain name or `snapshots/` or `snapshots/<id>` is a symbolic link. */
 export function snapshotDir(place: SnapshotPlace): string {
-  return join(place.projectRoot, 'snapshots', place.tutorialId);
+  return pathUnder(place.projectRoot, 'snapshots', place.tutorialId);
 }
 
 /** The target's own snapshot first, then the one shared by all targets. */
 export function snapshotCandidates(place: SnapshotPlace, step: string): [string, string] {
   const dir = snapshotDir(place);
-  return [join(dir, place.target, `${step}.txt`), join(dir, `${step}.txt`)];
+  const file = `${step}.txt`;
+  // Step and target names come from the Markdown: each must stay one plain name under `dir`.
+  for (const name of place.target === '' ? [file] : [file, place.target]) {
+    if (!isPathComponent(name)) throw new UserError(`refusing to use ${join(dir, name)}: "${name}" is not a plain file name`);
+  }
+  return [join(dir, place.target, file), join(dir, file)];
 }
 
 /**
@@ -37,15 +44,18 @@ export class SnapshotIndex {
     private readonly targetCount: number,
   ) {
     const dir = snapshotDir(place);
-    for (const sub of [dir, join(dir, place.target)]) {
-      if (!existsSync(sub) || !statSync(sub).isDirectory()) continue;
+    for (const sub of place.target === '' ? [dir] : [dir, pathUnder(dir, place.target)]) {
+      if (!existsSync(sub) || !lstatSync(sub).isDirectory()) continue;
       for (const name of readdirSync(sub)) this.files.add(join(sub, name));
     }
   }
 
   read(step: string): Snapshot | undefined {
     const path = snapshotCandidates(this.place, step).find((candidate) => this.files.has(candidate));
-    return path === undefined ? undefined : { path, lines: splitSnapshot(readFileSync(path, 'utf8')) };
+    if (path === undefined) return undefined;
+    // A snapshot that is a link could show any file of the machine in a diff, and -u would write through it.
+    checkUnder(this.place.projectRoot, path);
+    return { path, lines: splitSnapshot(readFileSync(path, 'utf8')) };
   }
 
   /**
@@ -61,6 +71,7 @@ export class SnapshotIndex {
   }
 
   write(path: string, text: string): void {
+    checkUnder(snapshotDir(this.place), path);
     writeSnapshot(path, text);
     this.files.add(path);
   }
@@ -76,7 +87,9 @@ function splitSnapshot(text: string): string[] {
 export function writeSnapshot(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
+  // Created afresh (`wx`): a link left under the temporary name is replaced, never written through.
+  rmSync(temp, { force: true });
+  writeFileSync(temp, text, { flag: 'wx' });
   renameSync(temp, path);
 }
 
@@ -94,7 +107,8 @@ export function obsoleteSnapshots(
   const obsolete: string[] = [];
   for (const entry of readdirSync(dir).sort()) {
     const path = join(dir, entry);
-    if (statSync(path).isDirectory()) {
+    // lstat: a link to a directory is an entry to remove, never a directory to list and empty.
+    if (lstatSync(path).isDirectory()) {
       // Only the directory of the target under test is judged; another target's steps differ.
       if (entry !== place.target) {
         if (!targetNames.includes(entry)) obsolete.push(path);
@@ -110,7 +124,9 @@ export function obsoleteSnapshots(
   return obsolete;
 }
 
-export function removeSnapshot(path: string): void {
+/** Removes an obsolete snapshot (file or directory) of `place`, refused unless it is under the tutorial's snapshots. */
+export function removeSnapshot(place: SnapshotPlace, path: string): void {
+  checkUnder(snapshotDir(place), path);
   rmSync(path, { recursive: true, force: true });
 }
 

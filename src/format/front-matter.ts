@@ -1,11 +1,14 @@
 import * as v from 'valibot';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { TutorialError } from '../errors.js';
+import { SLUG, SLUG_RULE } from '../safe-paths.js';
 import { type LabKeys, labTopology, TopologyError } from './lab-topology.js';
 import { reservedNameReason } from './reserved-names.js';
 import type { HostSpec, LabTopology, Target, VariableSpec } from './tutorial.js';
 
 export interface FrontMatter {
+  /** The tutorial's id when it is not its file name's. */
+  id?: string;
   title?: string;
   requires: string[];
   targets: Record<string, Target>;
@@ -62,6 +65,7 @@ const variableSchema = v.lazy((input) =>
 const PROGRAM = v.pipe(v.string(), v.regex(/^[\w.+-]+$/, 'a required program is a command name (letters, digits, ".", "_", "+" or "-")'));
 
 const schema = v.strictObject({
+  id: v.optional(v.pipe(v.string(), v.regex(SLUG, `an id is ${SLUG_RULE}`))),
   title: v.optional(v.string()),
   description: v.optional(v.string()),
   requires: v.optional(v.array(PROGRAM)),
@@ -196,6 +200,7 @@ function normalize(data: v.InferOutput<typeof schema>): FrontMatter {
     };
   }
   return {
+    ...(data.id !== undefined && { id: data.id }),
     ...(data.title !== undefined && { title: data.title }),
     requires: data.requires ?? [],
     targets,

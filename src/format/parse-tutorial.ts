@@ -1,5 +1,6 @@
 import { lexer, type Token, type Tokens } from 'marked';
 import { LineError, TutorialError } from '../errors.js';
+import { SLUG, SLUG_RULE } from '../safe-paths.js';
 import { parseAttributes, type StepAttributes, splitInfoString } from './attributes.js';
 import { type FrontMatter, parseFrontMatter } from './front-matter.js';
 import { slugify } from './slugify.js';
@@ -13,12 +14,21 @@ const DESTRUCTIVE = /(?<![A-Za-z0-9])(delete|iptables|ip6tables|sudo)(?![A-Za-z0
 
 /**
  * Parses a tutorial's Markdown (with optional YAML front matter) into the `Tutorial` model.
- * Pure: `file` is used for error messages and `Tutorial.file` only.
+ * Pure: `file` is used for error messages and `Tutorial.file` only. `id` (the file's name) is
+ * the tutorial's id unless the front matter gives one.
  * Throws `TutorialError` (file:line) on anything malformed.
  */
 export function parseTutorial(markdown: string, file: string, id: string): Tutorial {
   const source = markdown.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const { frontMatter, body, bodyLine } = splitFrontMatter(source, file);
+  // The id names directories that -u writes and deletes (snapshots/<id>/): `..md` gave `.`.
+  if (frontMatter.id === undefined && !SLUG.test(id)) {
+    throw new TutorialError(
+      file,
+      1,
+      `the tutorial id ${JSON.stringify(id)} (from the file name) is not ${SLUG_RULE}: rename the file, or give one in the front matter (id: my-tutorial)`,
+    );
+  }
   const builder = new StepBuilder(body.split('\n'), bodyLine);
   try {
     builder.walk(lexer(body), 0);
@@ -27,7 +37,7 @@ export function parseTutorial(markdown: string, file: string, id: string): Tutor
     throw error;
   }
   const tutorial: Tutorial = {
-    id,
+    id: frontMatter.id ?? id,
     file,
     title: frontMatter.title ?? builder.firstHeading ?? id,
     requires: frontMatter.requires,
@@ -136,6 +146,10 @@ class StepBuilder {
   private code(token: Tokens.Code, index: number): void {
     const fenceLine = this.firstLine + index;
     const fenced = /^\s*(```|~~~)/.test(token.raw);
+    // marked runs a fence that is never closed to the end of the document (or of its list item
+    // or quote): every step after it vanished into one block, silently.
+    const opener = fenced ? unclosedFence(token.raw) : undefined;
+    if (opener !== undefined) throw new LineError(`this code block is never closed: add a line ${opener} to end it`, fenceLine);
     const { lang, attributes: attributeText } = splitInfoString(fenced ? infoString(token.raw) : '');
     const isShell = SHELL_LANGUAGES.has(lang);
     const wantsAttributes = isShell || lang === 'output' || lang === 'text';
@@ -257,6 +271,15 @@ function checkReferences(tutorial: Tutorial): void {
  */
 function infoString(raw: string): string {
   return /^[ \t]*(?:`{3,}|~{3,})(.*)$/.exec(raw.split('\n')[0] ?? '')?.[1] ?? '';
+}
+
+/** The opening fence (```` ``` ````, `~~~~`…) of a fenced block's raw text when no line closes it. */
+function unclosedFence(raw: string): string | undefined {
+  const lines = raw.replace(/\s+$/, '').split('\n');
+  const opener = /^[ \t]*(`{3,}|~{3,})/.exec(lines[0] ?? '')?.[1] ?? '';
+  const closer = lines.length > 1 ? /^[ \t]*(`{3,}|~{3,})[ \t]*$/.exec(lines.at(-1) ?? '')?.[1] : undefined;
+  const closes = closer !== undefined && closer[0] === opener[0] && closer.length >= opener.length;
+  return closes ? undefined : opener;
 }
 
 /** True when a list or quote holds a code block somewhere inside (possibly a step). */

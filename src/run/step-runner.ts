@@ -1,6 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { COMPARE_LIMIT_BYTES, type OutputChecker } from '../check/output-checker.js';
 import { definedFunctions, mayChangeState } from '../execute/may-change-state.js';
 import { OutputRecorder } from '../execute/output-recorder.js';
@@ -12,6 +11,7 @@ import { missingDependencyHint } from '../needs/missing-dependency.js';
 import type { Plan, PlannedStep } from '../plan/plan-steps.js';
 import { resolveReadiness } from '../plan/resolve-readiness.js';
 import type { SessionRecorder } from '../session/session-recorder.js';
+import { pathUnder } from '../safe-paths.js';
 import type { RunListener, StepResult } from './events.js';
 import type { HostPool } from './host-pool.js';
 
@@ -88,7 +88,8 @@ export class StepRunner {
 
   private async attempt(step: PlannedStep, attempt: number): Promise<StepResult> {
     const started = performance.now();
-    const logPath = join(this.options.logDir, `${String(++this.logCount).padStart(3, '0')}-${step.name}.log`);
+    // Checked like every path the run derives (safe-paths.ts): one plain name, no link on the way.
+    const logPath = pathUnder(this.options.logDir, `${String(++this.logCount).padStart(3, '0')}-${step.name}.log`);
     const recorder = new OutputRecorder(logPath, this.options.secrets, (text) => this.options.onEvent({ type: 'output', step, text }));
     const base = { name: step.name, expectedExit: step.exit, attempts: attempt, logPath };
     try {

@@ -104,7 +104,7 @@ export async function testTutorials(options: TestOptions, io: TestIo): Promise<T
       const ofTarget = new Set([...plan.steps, ...plan.teardown].map((step) => step.name));
       for (const path of obsoleteSnapshots(place, { ofTarget, all }, Object.keys(tutorial.targets))) {
         if (options.updateSnapshots) {
-          removeSnapshot(path);
+          removeSnapshot(place, path);
           io.note(`${id}: removed obsolete snapshot ${displayPath(path)}`);
         } else if (options.ci) {
           io.problem(id, tutorial.file, `obsolete snapshot ${displayPath(path)}: no step of that name (remove it, or run test -u)`);
