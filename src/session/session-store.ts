@@ -2,8 +2,10 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { join } from 'node:path';
 import { applyResourceChange, type CloudResource, type LedgerEntry } from '../cloud/ledger.js';
 import { UserError } from '../errors.js';
+import { pathUnder } from '../safe-paths.js';
 import { stateHome } from './session-paths.js';
 import { writingTo } from './storage-error.js';
+import { checkPrivate } from './store-permissions.js';
 
 export type SessionStatus = 'running' | 'passed' | 'failed' | 'interrupted';
 export type SessionStepStatus = 'passed' | 'failed' | 'skipped' | 'not-run';
@@ -76,27 +78,49 @@ export type JournalEntry =
  */
 export class SessionStore {
   readonly home: string;
+  /** The state home (`$ALTS_TUTOR_HOME`…) that holds `sessions/`. */
+  private readonly root: string;
   /** Open journal files: one descriptor per session for the whole run, not one per line. */
   private readonly journals = new Map<string, number>();
 
   constructor(env: NodeJS.ProcessEnv = process.env) {
-    this.home = join(stateHome(env), 'sessions');
+    this.root = stateHome(env);
+    this.home = join(this.root, 'sessions');
   }
 
+  /** A session's directory; an id that is not one plain name (`..`) is refused. */
   dir(id: string): string {
-    return join(this.home, id);
+    return pathUnder(this.home, id);
   }
 
   /** Writes a new session's file. */
   create(session: Session): void {
+    this.checkStore();
     mkdirSync(join(this.dir(session.id), 'logs'), { recursive: true, mode: 0o700 });
+    this.checkSession(session.id);
     this.write(session);
+  }
+
+  /** The state home and `sessions/` are this user's alone (store-permissions.ts says why). */
+  private checkStore(): void {
+    checkPrivate(this.root, 'directory', { follow: true });
+    checkPrivate(this.home, 'directory');
+  }
+
+  /** The store, the session's directories and the files that are read back. */
+  private checkSession(id: string): void {
+    this.checkStore();
+    const dir = this.dir(id);
+    checkPrivate(dir, 'directory');
+    checkPrivate(join(dir, 'logs'), 'directory');
+    for (const file of ['session.json', 'journal.jsonl', 'lock']) checkPrivate(join(dir, file), 'file');
   }
 
   append(id: string, entry: JournalEntry): void {
     const line = JSON.stringify({ ...entry, at: new Date().toISOString() });
     let fd = this.journals.get(id);
     if (fd === undefined) {
+      this.checkSession(id);
       const file = join(this.dir(id), 'journal.jsonl');
       // A last line cut short by a kill must not swallow the next one: start on a line of its own.
       const cut = existsSync(file) && !/(^|\n)$/.test(readFileSync(file, 'utf8').slice(-1));
@@ -110,6 +134,7 @@ export class SessionStore {
 
   /** The session with its journal applied. A corrupt `session.json` is moved aside: exit 2. */
   load(id: string): Session {
+    this.checkSession(id);
     const file = join(this.dir(id), 'session.json');
     if (!existsSync(file)) throw new UserError(`no session ${id}`, 'alts-tutor status lists the sessions');
     let session: Session;
@@ -139,6 +164,7 @@ export class SessionStore {
 
   /** Every session id, oldest first (ids start with the tutorial, then the time). */
   ids(): string[] {
+    this.checkStore();
     if (!existsSync(this.home)) return [];
     return readdirSync(this.home)
       .filter((name) => existsSync(join(this.home, name, 'session.json')))
