@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { LineError, TutorialError, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { parseTutorial } from './parse-tutorial.js';
 import type { Tutorial } from './tutorial.js';
+import { decodeTutorialText } from './tutorial-text.js';
 
 /** Where tutorials are looked up by id: the current project's `tutorials/`, then the bundled ones. */
 export function tutorialDirs(cwd: string): string[] {
@@ -46,11 +47,18 @@ export function listTutorialFiles(cwd: string): string[] {
 }
 
 export function loadTutorial(file: string): Tutorial {
-  let markdown: string;
+  let bytes: Buffer;
   try {
-    markdown = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (error) {
     throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let markdown: string;
+  try {
+    markdown = decodeTutorialText(bytes);
+  } catch (error) {
+    if (error instanceof LineError) throw new TutorialError(displayPath(file), error.line, error.message);
+    throw error;
   }
   return parseTutorial(markdown, displayPath(file), basename(file, '.md'));
 }
