@@ -127,3 +127,13 @@ export function supervisedCommand(command: readonly string[], privateDir: string
   if (perl === undefined) return undefined;
   return [perl, '-e', SUPERVISOR, String(PRCTL[process.arch] ?? 0), privateDir, ...command];
 }
+
+/**
+ * `command`, dying with the runner (PR_SET_PDEATHSIG through util-linux's setpriv, which then
+ * execs it, so the pid is the same): for a process the runner starts itself, outside any shell,
+ * that starts nothing of its own (the lab's namespace pins, the handshaker emulator).
+ */
+export function dyingWithRunner(command: readonly string[], path: string | undefined): string[] {
+  const setpriv = findProgram('setpriv', path) ?? (isExecutable('/usr/bin/setpriv') ? '/usr/bin/setpriv' : undefined);
+  return setpriv === undefined ? [...command] : [setpriv, '--pdeathsig', 'KILL', '--', ...command];
+}

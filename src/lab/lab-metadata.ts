@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, wri
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { signalGroup, sleep, terminateGroups } from '../execute/process-groups.js';
+import { dyingWithRunner } from '../execute/shell-supervisor.js';
 import { METADATA_ADDRESS } from '../format/lab-topology.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 
@@ -45,7 +46,7 @@ export class MetadataServer {
     writeFileSync(accounts, `${JSON.stringify(options.accounts, null, 2)}\n`, { mode: 0o600 });
     const log = join(options.dir, 'handshaker.log');
     const listen = ['--listen', `${METADATA_ADDRESS}:${HANDSHAKER_PORT}`, '--accounts', accounts];
-    const [program, ...args] = options.inNamespace([...options.command, ...listen]);
+    const [program, ...args] = dyingWithRunner(options.inNamespace([...options.command, ...listen]), options.env.PATH);
     const fd = openSync(log, 'a', 0o600);
     // A resumed session appends to the same log: only what this start writes counts.
     const from = statSync(log).size;

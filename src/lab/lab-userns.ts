@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { sleep } from '../execute/process-groups.js';
+import { dyingWithRunner } from '../execute/shell-supervisor.js';
 import { type LabBackend, type RemovedLab, runSetupCommand } from './lab-backend.js';
 import type { LabLayout } from './lab-layout.js';
 import { labIdsIn } from './lab-names.js';
@@ -101,7 +102,7 @@ export class UsernsBackend implements LabBackend {
     const command = holder
       ? ['nsenter', '--target', String(holder.pid), '--user', '--preserve-credentials', '--', 'unshare', '--net', '--', 'sleep', 'infinity']
       : ['unshare', '--user', '--map-root-user', '--net', '--', 'sleep', 'infinity'];
-    const [program, ...args] = command;
+    const [program, ...args] = dyingWithRunner(command, process.env.PATH);
     // Its own process group: a Ctrl-C at the terminal reaches the runner, which removes the lab.
     const child = spawn(program as string, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     child.unref();
