@@ -3,6 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
 import { formatDuration } from '../format/durations.js';
 import type { ConcreteReadiness } from '../format/tutorial.js';
+import { treeListensOn } from './port-owners.js';
 import { sleep } from './process-groups.js';
 
 /** `note`: the step passed, but something about it is worth saying (it ended at once). */
@@ -27,6 +28,12 @@ export interface ReadinessWatch {
    * machine, which cannot see into a lab namespace or a remote VM.
    */
   probe?: (readiness: NetworkReadiness) => Promise<boolean>;
+  /**
+   * The job's process group, when its processes are processes of this machine (a local or lab
+   * host): a port is ready only when one of them listens on it (port-owners.ts), not when somebody
+   * else's server answers. Remote hosts are probed by connecting (see docs/format.md).
+   */
+  group?: number;
 }
 
 export type NetworkReadiness = Extract<ConcreteReadiness, { kind: 'port' | 'http' }>;
@@ -85,6 +92,7 @@ async function isReady(readiness: ConcreteReadiness | undefined, watch: Readines
     case 'output':
       return readiness.pattern.test(watch.output());
     case 'port':
+      if (watch.group !== undefined) return treeListensOn(watch.group, readiness.port);
       if (watch.probe) return watch.probe(readiness);
       return (await portOpen(readiness.port, '127.0.0.1')) || portOpen(readiness.port, '::1');
     case 'http':

@@ -67,6 +67,8 @@ export class ShellSession {
   private lastJob = '';
   private stderrTail = '';
   private exited = false;
+  /** The shell's pid ($$ in its ready marker), when it is a process of this machine. */
+  private shellPid: number | undefined;
   /** The shell's own exit status once it ended (a step ran `exit 3`). */
   private shellExitCode: number | undefined;
   private interruptRequested = false;
@@ -114,6 +116,7 @@ export class ShellSession {
         onMarker: (fields) => {
           if (fields[0] !== 'ready') return;
           link.attach(fields);
+          if (!options.remote) session.shellPid = Number(fields[1]);
           resolve();
         },
         done: () => reject(link.startFailure({ stderrTail: session.stderrTail })),
@@ -129,6 +132,11 @@ export class ShellSession {
     }
     session.pending = undefined;
     return session;
+  }
+
+  /** The shell's pid when it runs on this machine (a local or lab host): /proc tells about its processes. */
+  get localPid(): number | undefined {
+    return this.shellPid;
   }
 
   get alive(): boolean {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { COMPARE_LIMIT_BYTES, type OutputChecker } from '../check/output-checker.js';
 import { definedFunctions, mayChangeState } from '../execute/may-change-state.js';
 import { OutputRecorder } from '../execute/output-recorder.js';
+import { portUser } from '../execute/port-owners.js';
 import { sleep } from '../execute/process-groups.js';
 import { describeReadiness, shellProbe, waitUntilReady } from '../execute/readiness.js';
 import type { BackgroundJob, ShellSession, StepOutcome } from '../execute/shell-session.js';
@@ -143,6 +144,12 @@ export class StepRunner {
       return { ...base, status: 'failed', timedOut: false, durationMs: 0, output: recorder.finish(), outputBytes: 0, reason };
     }
     const shell = await this.options.hosts.get(step.host, step.hostSpec);
+    // A port somebody else already listens on would make any wait meaningless.
+    const user = ready?.kind === 'port' && shell.localPid !== undefined ? portUser(shell.localPid, ready.port) : undefined;
+    if (ready?.kind === 'port' && user !== undefined) {
+      const reason = `port ${ready.port} is already in use by ${user} before the step started`;
+      return { ...base, status: 'failed', timedOut: false, durationMs: 0, output: recorder.finish(), outputBytes: 0, reason };
+    }
     const job = await shell.startBackground(step.command, step.cwdPath, (chunk) => recorder.write(chunk));
     const readiness = await waitUntilReady(ready, {
       output: () => recorder.text(),
@@ -150,6 +157,7 @@ export class StepRunner {
       timeoutMs: step.timeoutMs,
       ...(this.options.signal && { signal: this.options.signal }),
       ...(step.hostSpec.kind !== 'local' && { probe: shellProbe(shell) }),
+      ...(shell.localPid !== undefined && { group: job.group }),
     });
     const durationMs = performance.now() - started;
     if (readiness.ready) {
