@@ -6,6 +6,7 @@ import { parseTutorial } from '../format/parse-tutorial.js';
 import { slugify } from '../format/slugify.js';
 import { formatReport } from '../import/format-report.js';
 import { importDocument } from '../import/import-document.js';
+import { SLUG, SLUG_RULE } from '../safe-paths.js';
 
 export interface ImportCommandOptions {
   id?: string;
@@ -15,7 +16,6 @@ export interface ImportCommandOptions {
 
 /** Documents larger than this are not tutorials (a log, a dump): refused rather than read. */
 const MAX_BYTES = 4 * 1024 * 1024;
-const ID = /^[a-z0-9][a-z0-9._-]*$/;
 
 /**
  * `alts-tutor import <doc> [--id X] [--force]`: writes `tutorials/<id>.md` and its snapshots in
@@ -26,11 +26,8 @@ export function importCommand(document: string, options: ImportCommandOptions): 
   const text = readDocument(resolve(options.cwd, document), document);
   const source = basename(document);
   const id = options.id ?? (slugify(source.replace(/\.[^.]*$/, '')) || 'imported');
-  if (!ID.test(id)) {
-    throw new UserError(
-      `--id "${id}" is not a tutorial id`,
-      'use lower-case letters, digits, ".", "_" and "-", for example --id my-tutorial',
-    );
+  if (!SLUG.test(id)) {
+    throw new UserError(`--id "${id}" is not a tutorial id`, `use ${SLUG_RULE}, for example --id my-tutorial`);
   }
   const tutorialFile = join(options.cwd, 'tutorials', `${id}.md`);
   if (existsSync(tutorialFile) && !options.force) {

@@ -114,6 +114,10 @@ describe('alts-tutor import, end to end', () => {
     const badId = await cli(['import', 'a.md', '--id', '../escape']);
     expect(badId.code).toBe(2);
     expect(badId.stderr).toContain('--id "../escape" is not a tutorial id');
+    // A draft is loaded as a tutorial later: its id must be the slug a tutorial id is.
+    const dotted = await cli(['import', 'a.md', '--id', 'my.tutorial']);
+    expect(dotted.code).toBe(2);
+    expect(dotted.stderr).toContain('--id "my.tutorial" is not a tutorial id');
     expect(existsSync(join(dir, 'tutorials'))).toBe(false);
   });
 });
