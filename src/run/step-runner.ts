@@ -11,8 +11,8 @@ import type { ConcreteReadiness } from '../format/tutorial.js';
 import { missingDependencyHint } from '../needs/missing-dependency.js';
 import type { Plan, PlannedStep } from '../plan/plan-steps.js';
 import { resolveReadiness } from '../plan/resolve-readiness.js';
-import type { SessionRecorder } from '../session/session-recorder.js';
 import { pathUnder } from '../safe-paths.js';
+import type { SessionRecorder } from '../session/session-recorder.js';
 import type { RunListener, StepResult } from './events.js';
 import type { HostPool } from './host-pool.js';
 
