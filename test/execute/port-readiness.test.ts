@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Step, Target, Tutorial } from '../../src/format/tutorial.js';
 import type { Plan, PlannedStep } from '../../src/plan/plan-steps.js';
