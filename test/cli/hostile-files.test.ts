@@ -21,7 +21,9 @@ const NOBODY = 65534;
 
 function project() {
   const { dir, home } = makeProject('cli');
-  const cli = (args: string[]) => runCli(args, { cwd: dir, env: { ALTS_TUTOR_HOME: home } });
+  // `test` with no names also tests the bundled tutorials: hello's working directory (under
+  // $TMPDIR) is made in the project, and their lab gets a prefix of this file's.
+  const cli = (args: string[]) => runCli(args, { cwd: dir, env: { ALTS_TUTOR_HOME: home, TMPDIR: dir, ALTS_TUTOR_LAB_PREFIX: 'atlth-' } });
   return { dir, home, cli };
 }
 
