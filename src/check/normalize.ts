@@ -1,9 +1,6 @@
+import { ESCAPE_SEQUENCES } from '../escape-sequences.js';
 import type { ExpectMode } from '../format/tutorial.js';
 
-// CSI sequences (colours, cursor moves), OSC sequences (titles, hyperlinks; ended by BEL or ST)
-// and the two-character escapes. Each alternative is a plain scan: no nested repetition.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC, BEL and the like are what is being removed.
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 const BLANKS = /[ \t]+/g;
 
 /**
@@ -22,7 +19,7 @@ export function normalizeOutput(text: string, mode: ExpectMode): string[] {
     const body = unix.endsWith('\n') ? unix.slice(0, -1) : unix;
     return body === '' ? [] : body.split('\n');
   }
-  const plain = unix.includes('\x1b') ? unix.replace(ANSI, '') : unix;
+  const plain = unix.includes('\x1b') ? unix.replace(ESCAPE_SEQUENCES, '') : unix;
   const lines = plain.split('\n').map(normalizeLine);
   let first = 0;
   while (first < lines.length && lines[first] === '') first++;

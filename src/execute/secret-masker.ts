@@ -1,59 +1,146 @@
-const MASK = Buffer.from('[SECRET]');
+import { ESCAPE_SEQUENCES } from '../escape-sequences.js';
+
+const MASK = '[SECRET]';
+/** An escape sequence left open at a chunk's end is held back up to this many bytes, then shown as it is. */
+const MAX_OPEN_SEQUENCE = 4096;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: an escape sequence begun but not ended
+const OPEN_SEQUENCE = /\u001b(?:\[[0-?]*[ -/]*|\][^\u0007\u001b]*\u001b?)?$/;
 
 /**
- * Replaces secret values with `[SECRET]` in a byte stream. Holds back the last bytes of each
- * chunk that could be the start of a secret split across chunks; `flush` releases them.
+ * The ways a secret's value reaches output besides itself: as bash quotes it (`set -x` and
+ * `${v@Q}` in single quotes, `printf %q` with backslashes, `declare -p` in `$'…'` or in double
+ * quotes) and as a JSON string carries it. Each is the text inside the quotes, which is what
+ * stands in output wherever the secret is part of a longer word.
+ */
+export function secretForms(secret: string): string[] {
+  if (secret === '') return [];
+  const forms = [
+    secret,
+    secret.replaceAll("'", `'\\''`),
+    secret.replace(/[\\"$`]/g, '\\$&'),
+    ansiCQuoted(secret),
+    // In the C locale, bash's $'…' writes every non-ASCII byte in octal.
+    ansiCQuoted(Buffer.from(secret).toString('latin1')).replace(/[\u0080-\u00ff]/g, (c) => `\\${c.charCodeAt(0).toString(8)}`),
+    JSON.stringify(secret).slice(1, -1),
+  ];
+  // printf %q escapes these always, and `#` and `~` only where a word starts.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters make %q use $'…'
+  if (!/[\u0000-\u001f\u007f]/.test(secret)) {
+    const backslashed = secret.replace(/[ !"$&'()*,;<>?[\\\]^`{|}]/g, '\\$&');
+    forms.push(backslashed, backslashed.replace(/^[#~]/, '\\$&'));
+  }
+  return [...new Set(forms)];
+}
+
+/** Bash's `$'…'` quoting, inside the quotes. */
+function ansiCQuoted(text: string): string {
+  const named: Record<string, string> = {
+    '\x07': 'a',
+    '\b': 'b',
+    '\x1b': 'E',
+    '\f': 'f',
+    '\n': 'n',
+    '\r': 'r',
+    '\t': 't',
+    '\v': 'v',
+    "'": "'",
+    '\\': '\\',
+  };
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are what $'…' escapes
+  return text.replace(/[\u0000-\u001f\u007f'\\]/g, (c) => `\\${named[c] ?? c.charCodeAt(0).toString(8).padStart(3, '0')}`);
+}
+
+/**
+ * Replaces secret values, in any of their quoted forms, with `[SECRET]` in a byte stream. A
+ * value is found through the escape sequences inside it (`sec\e[1mret` is masked whole: the
+ * checker strips the sequence and would otherwise write the joined value into a snapshot), and
+ * across chunks: the end of each chunk that could begin a value, or is an unfinished escape
+ * sequence, is held back until the next chunk; `flush` releases it.
  */
 export class SecretMasker {
-  private readonly secrets: Buffer[];
+  /** Every form of every secret, as latin1 text of its UTF-8 bytes, longest first. */
+  private readonly patterns: string[];
   private readonly holdBack: number;
-  private carry: Buffer = Buffer.alloc(0);
+  private carry = '';
 
   constructor(secrets: readonly string[]) {
-    // Longest first, so that a secret containing another is masked whole.
-    this.secrets = secrets
-      .filter((secret) => secret.length > 0)
-      .map((secret) => Buffer.from(secret))
-      .sort((a, b) => b.length - a.length);
-    this.holdBack = Math.max(0, ...this.secrets.map((secret) => secret.length - 1));
+    const forms = new Set(secrets.flatMap(secretForms).map((form) => Buffer.from(form).toString('latin1')));
+    // Longest first, so that a value containing another is masked whole.
+    this.patterns = [...forms].sort((a, b) => b.length - a.length);
+    this.holdBack = Math.max(0, ...this.patterns.map((pattern) => pattern.length - 1));
   }
 
   push(chunk: Buffer): Buffer {
-    if (this.secrets.length === 0) return chunk;
-    const masked = this.mask(Buffer.concat([this.carry, chunk]));
-    const keep = Math.min(this.holdBack, masked.length);
-    this.carry = Buffer.from(masked.subarray(masked.length - keep));
-    return masked.subarray(0, masked.length - keep);
+    if (this.patterns.length === 0) return chunk;
+    const text = this.carry + chunk.toString('latin1');
+    const open = text.length - (OPEN_SEQUENCE.exec(text.slice(-MAX_OPEN_SEQUENCE))?.[0].length ?? 0);
+    const { masked, rest } = this.mask(text.slice(0, open), false);
+    this.carry = rest + text.slice(open);
+    return Buffer.from(masked, 'latin1');
   }
 
   flush(): Buffer {
-    const rest = this.carry;
-    this.carry = Buffer.alloc(0);
-    return rest;
+    const { masked } = this.mask(this.carry, true);
+    this.carry = '';
+    return Buffer.from(masked, 'latin1');
   }
 
-  private mask(data: Buffer): Buffer {
-    let result = data;
-    for (const secret of this.secrets) {
-      if (result.indexOf(secret) === -1) continue;
-      const parts: Buffer[] = [];
-      let from = 0;
-      for (let at = result.indexOf(secret); at !== -1; at = result.indexOf(secret, from)) {
-        parts.push(result.subarray(from, at), MASK);
-        from = at + secret.length;
-      }
-      parts.push(result.subarray(from));
-      result = Buffer.concat(parts);
+  /**
+   * Masks what can be masked now; `rest` is the tail held back, unmasked: the last `holdBack`
+   * visible bytes, or from the start of a value that reaches into them.
+   */
+  private mask(text: string, final: boolean): { masked: string; rest: string } {
+    const { visible, at } = withoutSequences(text);
+    const matches = findMatches(visible, this.patterns);
+    let cut = final ? visible.length : Math.max(0, visible.length - this.holdBack);
+    for (const [start, end] of matches) if (start < cut && end > cut) cut = start;
+    const cutAt = cut === visible.length ? text.length : at(cut);
+    let masked = '';
+    let from = 0;
+    for (const [start, end] of matches) {
+      if (end > cut) break;
+      masked += text.slice(from, at(start)) + MASK;
+      from = at(end - 1) + 1;
     }
-    return result;
+    return { masked: masked + text.slice(from, cutAt), rest: text.slice(cutAt) };
   }
 }
 
-/** Masks secret values in a string (messages, commands shown to the user). */
-export function maskText(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of [...secrets].filter(Boolean).sort((a, b) => b.length - a.length)) {
-    result = result.split(secret).join('[SECRET]');
+/** The text without its escape sequences, and where each of its characters stands in the text. */
+function withoutSequences(text: string): { visible: string; at: (index: number) => number } {
+  if (!text.includes('\x1b')) return { visible: text, at: (index) => index };
+  const offsets: number[] = [];
+  let visible = '';
+  let from = 0;
+  for (const sequence of text.matchAll(ESCAPE_SEQUENCES)) {
+    visible += text.slice(from, sequence.index);
+    for (let i = from; i < sequence.index; i++) offsets.push(i);
+    from = sequence.index + sequence[0].length;
   }
-  return result;
+  visible += text.slice(from);
+  for (let i = from; i < text.length; i++) offsets.push(i);
+  return { visible, at: (index) => offsets[index] ?? text.length };
+}
+
+/** Non-overlapping occurrences, longer patterns first, in order of position. */
+function findMatches(text: string, patterns: readonly string[]): Array<[number, number]> {
+  const found: Array<[number, number]> = [];
+  let taken: Uint8Array | undefined;
+  for (const pattern of patterns) {
+    for (let start = text.indexOf(pattern); start !== -1; start = text.indexOf(pattern, start + 1)) {
+      const end = start + pattern.length;
+      taken ??= new Uint8Array(text.length);
+      if (taken.subarray(start, end).includes(1)) continue;
+      taken.fill(1, start, end);
+      found.push([start, end]);
+    }
+  }
+  return found.sort((a, b) => a[0] - b[0]);
+}
+
+/** Masks secret values in a string (messages, reasons, commands shown to the user). */
+export function maskText(text: string, secrets: readonly string[]): string {
+  if (!secrets.some(Boolean)) return text;
+  const masker = new SecretMasker(secrets);
+  return Buffer.concat([masker.push(Buffer.from(text)), masker.flush()]).toString('utf8');
 }

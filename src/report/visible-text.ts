@@ -1,3 +1,5 @@
+import { ESCAPE_SEQUENCES } from '../escape-sequences.js';
+
 /**
  * Text from a document or from a step's output, made safe to put on a terminal: every control
  * character is shown the way `cat -v` shows it (`^[` for ESC, `^M` for a carriage return, `^?`
@@ -28,9 +30,6 @@ export function hasHiddenCharacters(text: string): boolean {
   HIDDEN.lastIndex = 0;
   return HIDDEN.test(text);
 }
-
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point
-const ESCAPE_SEQUENCES = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
 
 /**
  * A step's output for a terminal: complete escape sequences (colours, cursor moves, titles)
