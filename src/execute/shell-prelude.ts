@@ -31,6 +31,81 @@ __alts_mark() { local IFS=' '; builtin printf '\\036%s %s\\n' "$__alts_nonce" "$
 __alts_end() { __alts_mark end "$1" "$__alts_status" "$__alts_job"; }
 alias __alts_command='IFS= TMOUT= builtin read -r -d "" __alts_body; { eval "$__alts_body"; } <&9 2>&1; __alts_status=$? __alts_job=\${!-}; __alts_end'
 
+# Every form a secret's value takes in bash's quoting (see secretForms in secret-masker.ts):
+# as it is, in '…' (set -x, \${v@Q}), after printf %q, in $'…', in "…" (declare -p).
+__alts_secret_forms() {
+  local __alts_s __alts_v __alts_q
+  __alts_forms=()
+  for __alts_s in "\${!__alts_secret[@]}"; do
+    __alts_v=\${!__alts_s}
+    [[ -n $__alts_v ]] || continue
+    __alts_q="'\\\\''"
+    __alts_forms+=("$__alts_v" "\${__alts_v//\\'/$__alts_q}")
+    printf -v __alts_q %q "$__alts_v"; __alts_q=\${__alts_q#\\$\\'}; __alts_forms+=("\${__alts_q%\\'}")
+    __alts_q=\${__alts_v@Q}; __alts_q=\${__alts_q#\\$}; __alts_q=\${__alts_q#\\'}; __alts_forms+=("\${__alts_q%\\'}")
+    __alts_q=\${__alts_v//\\\\/\\\\\\\\}; __alts_q=\${__alts_q//\\"/\\\\\\"}; __alts_q=\${__alts_q//\\$/\\\\\\$}; __alts_forms+=("\${__alts_q//\\\`/\\\\\\\`}")
+  done
+}
+# Whether $1 holds a secret in any of its forms.
+__alts_has_secret() {
+  local __alts_f
+  for __alts_f in "\${__alts_forms[@]}"; do [[ $1 == *"$__alts_f"* ]] && return 0; done
+  return 1
+}
+# $1 as bash words that give it back with each secret in it as a reference to its variable
+# ("Bearer \${TOKEN}"), in REPLY; fails when it holds a secret in another form.
+__alts_secret_words() {
+  local __alts_v=$1 __alts_s __alts_pre __alts_best __alts_best_pre
+  REPLY=
+  while :; do
+    __alts_best=
+    for __alts_s in "\${!__alts_secret[@]}"; do
+      [[ -n \${!__alts_s} && $__alts_v == *"\${!__alts_s}"* ]] || continue
+      __alts_pre=\${__alts_v%%"\${!__alts_s}"*}
+      if [[ -z $__alts_best ]] || (( \${#__alts_pre} < \${#__alts_best_pre} )); then
+        __alts_best=$__alts_s __alts_best_pre=$__alts_pre
+      fi
+    done
+    [[ -n $__alts_best ]] || break
+    __alts_has_secret "$__alts_best_pre" && return 1
+    REPLY+=\${__alts_best_pre:+\${__alts_best_pre@Q}}\\"\\\${$__alts_best}\\"
+    __alts_s=\${!__alts_best}
+    __alts_v=\${__alts_v:\${#__alts_best_pre}+\${#__alts_s}}
+  done
+  __alts_has_secret "$__alts_v" && return 1
+  [[ -n $__alts_v || -z $REPLY ]] && REPLY+=\${__alts_v@Q}
+  return 0
+}
+# Prints a declaration of variable $1, which holds a secret, that rebuilds it from the secret
+# variables (present again on resume: re-read or asked); fails when it cannot.
+__alts_declare_unsecret() {
+  local -n __alts_ref=$1
+  local __alts_a=\${!1@a} __alts_k __alts_out
+  if [[ $__alts_a != *[aA]* ]]; then
+    __alts_secret_words "$__alts_ref" || return 1
+    printf 'declare -%s %s=%s\\n' "\${__alts_a:--}" "$1" "$REPLY"
+    return 0
+  fi
+  __alts_out="declare -$__alts_a $1=()"$'\\n'
+  for __alts_k in "\${!__alts_ref[@]}"; do
+    # An indexed array's keys are numbers; an associative one's are words like its values.
+    if [[ $__alts_a == *A* ]]; then __alts_secret_words "$__alts_k" || return 1; else REPLY=$__alts_k; fi
+    __alts_out+="$1[$REPLY]="
+    __alts_secret_words "\${__alts_ref[$__alts_k]}" || return 1
+    __alts_out+="$REPLY"$'\\n'
+  done
+  printf '%s' "$__alts_out"
+}
+# A variable holds a secret when one of its keys or values does.
+__alts_var_has_secret() {
+  local -n __alts_ref=$1
+  local __alts_k
+  for __alts_k in "\${!__alts_ref[@]}"; do
+    __alts_has_secret "$__alts_k" || __alts_has_secret "\${__alts_ref[$__alts_k]}" && return 0
+  done
+  return 1
+}
+
 # Variables, functions and the directory of the current shell, as bash that recreates them.
 __alts_dump() {
   # The script's errexit, nounset and ERR trap are still on here: \${arr@a} of an empty array
@@ -42,7 +117,10 @@ __alts_dump() {
   set +eufC
   local IFS=$' \\t\\n'
   trap - ERR
-  local __alts_n __alts_s __alts_keep=()
+  local __alts_n __alts_keep=() __alts_held=() __alts_forms=()
+  # Secrets stay in a state only while the run lasts (the dump a script leaves for its shell,
+  # on tmpfs, emptied once sourced); a state captured for the session is saved without them.
+  (( \${#__alts_secret[@]} )) && [[ -n \${__alts_saving-} ]] && __alts_secret_forms
   for __alts_n in ${prefixes}; do
     case $__alts_n in
       BASH*|FUNCNAME|LINENO|RANDOM|SRANDOM|SECONDS|EPOCH*|PIPESTATUS|SHLVL|PPID|UID|EUID|GROUPS|\\
@@ -51,19 +129,33 @@ __alts_dump() {
     [[ -n \${__alts_secret[$__alts_n]-} || \${!__alts_n@a} == *r* ]] && continue
     # The environment the shell started with stays out: it is the user's, not the tutorial's.
     [[ -n \${__alts_env[$__alts_n]+set} && \${__alts_env[$__alts_n]} == "\${!__alts_n}" && \${!__alts_n@a} != *[aA]* ]] && continue
-    # A copy of a secret (COPY=$TOKEN) stays out of the dump too: the dump is a file.
-    for __alts_s in "\${!__alts_secret[@]}"; do
-      [[ -n \${!__alts_s} && \${!__alts_n} == *"\${!__alts_s}"* ]] && continue 2
-    done
-    __alts_keep+=("$__alts_n")
+    # A value that holds a secret (COPY=$TOKEN, an array, a header) is written as words that
+    # rebuild it from the secret's variable, never as it is: the dump is a file. A nameref holds
+    # only the name of what it refers to.
+    if (( \${#__alts_forms[@]} )) && [[ \${!__alts_n@a} != *n* ]] && __alts_var_has_secret "$__alts_n"; then
+      __alts_held+=("$__alts_n")
+    else
+      __alts_keep+=("$__alts_n")
+    fi
   done
   {
     (( \${#__alts_keep[@]} )) && declare -p "\${__alts_keep[@]}"
+    for __alts_n in "\${__alts_held[@]}"; do
+      __alts_declare_unsecret "$__alts_n" || printf '# alts-tutor: left out, it holds a secret: variable %s\\n' "$__alts_n"
+    done
     # The runner's own functions are defined already; re-sourcing them would only cost time.
     declare -F >| "$__alts_dir/functions"
     mapfile -t __alts_keep < "$__alts_dir/functions"
     __alts_keep=("\${__alts_keep[@]#declare -f* }")
-    for __alts_n in "\${__alts_keep[@]}"; do [[ $__alts_n == __alts* ]] || declare -f -- "$__alts_n"; done
+    for __alts_n in "\${__alts_keep[@]}"; do
+      [[ $__alts_n == __alts* ]] && continue
+      # A function's text cannot be rebuilt from a variable: one that holds a secret stays out.
+      if (( \${#__alts_forms[@]} )) && __alts_has_secret "$(declare -f -- "$__alts_n")"; then
+        printf '# alts-tutor: left out, it holds a secret: function %s\\n' "$__alts_n"
+      else
+        declare -f -- "$__alts_n"
+      fi
+    done
     [[ -z $__alts_stay ]] && printf 'cd -- %q\\n' "$PWD"
   } >| "$__alts_dir/state" 2>/dev/null
   # Its options come back on return (\`local -\`): a false status here would be errexit's.
@@ -135,13 +227,14 @@ export interface ShellPlace {
 }
 
 // The dump resets the ERR trap (for a script's subshell); in the shell itself, it is put back.
-const stateInFile = '__alts_capture() { local __alts_err; __alts_err=$(trap -p ERR); __alts_stay=; __alts_dump; eval "$__alts_err"; }';
+const stateInFile =
+  '__alts_capture() { local __alts_err __alts_saving=1; __alts_err=$(trap -p ERR); __alts_stay=; __alts_dump; eval "$__alts_err"; }';
 // `read -d ''` reads the whole file (it holds no NUL) and fails at its end, which is expected.
 // A job a step left running (`cmd &`) writes to the same output: the size that follows the state
 // (in bytes: the C locale) lets the runner refuse a state such a job wrote into, which it would
 // otherwise run as code when it restores it.
 const stateOnStdout = `__alts_capture() {
-  local __alts_err; __alts_err=$(trap -p ERR)
+  local __alts_err __alts_saving=1; __alts_err=$(trap -p ERR)
   __alts_stay=; __alts_dump; eval "$__alts_err"
   IFS= read -r -d '' __alts_body < "$__alts_dir/state"
   printf '%s' "$__alts_body"

@@ -155,7 +155,7 @@ export class ShellSession {
       request.kind === 'script'
         ? // Not in an && list: that would switch errexit off inside the step.
           readBody(
-            `__alts_script ${id} ${quoteShell(request.cwd ?? '')}; [[ $__alts_status == ${request.expectedExit} ]] && . "$__alts_dir/state"; __alts_mark end ${id} "$__alts_status"`,
+            `__alts_script ${id} ${quoteShell(request.cwd ?? '')}; [[ $__alts_status == ${request.expectedExit} ]] && . "$__alts_dir/state"; : >| "$__alts_dir/state"; __alts_mark end ${id} "$__alts_status"`,
           )
         : commandFraming(id, request.cwd);
     const status = await this.request(id, request.body, framing, {
