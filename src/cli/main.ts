@@ -165,6 +165,17 @@ function program(): Command {
     });
 
   cli
+    .command('logs')
+    .description("print a step's whole output from its log files (through $PAGER on a terminal)")
+    .argument('[session]', 'session id, or tutorial id for its latest session (default: the latest session)')
+    .argument('[step]', 'step name (default: the failed step, else the last one that ran)')
+    .option('--json', 'print JSON: session, step, status, logPath, output')
+    .action(async (session: string | undefined, step: string | undefined, options: { json?: boolean }) => {
+      const { logsCommand } = await import('./logs-command.js');
+      process.exitCode = await logsCommand(session, step, { json: options.json ?? false });
+    });
+
+  cli
     .command('lint')
     .description('check tutorials without running them: parse errors, undefined variables, hosts, files, output vs snapshots')
     .argument('[tutorials...]', 'tutorial ids or .md files (default: all)')

@@ -65,6 +65,13 @@ export function StepDetail({ step, index, total, status, result, height, command
         </Box>
       ) : null}
       {result ? <Box flexShrink={0}>{resultLine(status, result, tint)}</Box> : null}
+      {status === 'failed' && result?.logPath ? (
+        <Box flexShrink={0}>
+          <Text dimColor wrap="truncate-end">
+            {`full log: alts-tutor logs ${showControls(`${result.logPath.split('/').at(-3)} ${step.name}`)}`}
+          </Text>
+        </Box>
+      ) : null}
     </Box>
   );
 }
