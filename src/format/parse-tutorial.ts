@@ -162,7 +162,7 @@ class StepBuilder {
       }
     }
     if (lang === 'output' || attributes.output) {
-      this.attachOutput(token.text, fenceLine + 1, fenceLine);
+      this.attachOutput(token, index);
       return;
     }
     if (!isShell) {
@@ -172,14 +172,16 @@ class StepBuilder {
     }
     const steps =
       lang === 'console' || isTranscript(token.text)
-        ? this.transcriptSteps(token.text, fenceLine, attributes)
+        ? this.transcriptSteps(token, index, attributes)
         : [this.makeStep(token.text, fenceLine + 1, 'script', attributes)];
     this.lastBlockSteps = steps;
     this.prose = [];
   }
 
-  private transcriptSteps(text: string, fenceLine: number, attributes: StepAttributes): Step[] {
-    const commands = parseTranscript(text, fenceLine + 1);
+  private transcriptSteps(token: Tokens.Code, index: number, attributes: StepAttributes): Step[] {
+    const fenceLine = this.firstLine + index;
+    const commands = parseTranscript(token.text, fenceLine + 1);
+    const prefix = this.blockPrefix(token.raw, index);
     if (commands.length === 0) throw new LineError('a console block needs at least one "$ " command', fenceLine);
     return commands.map((command, index) => {
       const name = attributes.name !== undefined && commands.length > 1 ? `${attributes.name}-${index + 1}` : attributes.name;
@@ -189,7 +191,8 @@ class StepBuilder {
         ...(attributes.exit === undefined && command.exit !== undefined && { exit: command.exit }),
       });
       if (command.expected.length > 0 || command.exit !== undefined) {
-        step.expected = { lines: command.expected, line: command.expectedLine };
+        const span = { line: command.expectedLine, lineCount: command.expected.length, prefix, block: 'transcript' as const };
+        step.expected = { lines: command.expected, line: command.expectedLine, span };
       }
       return step;
     });
@@ -231,14 +234,35 @@ class StepBuilder {
     return step;
   }
 
-  private attachOutput(text: string, firstLine: number, fenceLine: number): void {
+  private attachOutput(token: Tokens.Code, index: number): void {
+    const fenceLine = this.firstLine + index;
     const step = this.lastBlockSteps.at(-1);
     if (!step) throw new LineError('an output block must directly follow a sh, bash, shell or console block', fenceLine);
     if (step.expected && step.expected.lines.length > 0) {
       throw new LineError(`step "${step.name}" already shows its output in the transcript`, fenceLine);
     }
-    step.expected = { lines: text.split('\n'), line: firstLine };
+    // The lines between the fences, counted in the source: marked's text of an empty block is one empty line.
+    const lineCount = fenceLines(token.raw).length - 2;
+    const span = { line: fenceLine + 1, lineCount, prefix: this.blockPrefix(token.raw, index), block: 'fence' as const };
+    step.expected = { lines: token.text.split('\n'), line: fenceLine + 1, span };
     this.lastBlockSteps = [];
+  }
+
+  /**
+   * What stands before a fenced block's lines in the source (a quote's `> `, a list item's
+   * indentation): read off its first non-blank line inside the fences, else off the opening
+   * fence, whose list marker (`- `, `1. `) stands for as many spaces.
+   */
+  private blockPrefix(raw: string, fenceIndex: number): string {
+    const lines = fenceLines(raw);
+    for (let offset = 1; offset < lines.length - 1; offset++) {
+      const text = lines[offset] ?? '';
+      const source = this.lines[fenceIndex + offset] ?? '';
+      if (text.trim() !== '' && source.endsWith(text)) return source.slice(0, source.length - text.length);
+    }
+    const opener = lines[0] ?? '';
+    const source = this.lines[fenceIndex] ?? '';
+    return source.endsWith(opener) ? source.slice(0, source.length - opener.length).replace(/[^\s>]/g, ' ') : '';
   }
 }
 
@@ -288,6 +312,11 @@ function containsCode(token: Token): boolean {
   const children: Token[] = token.type === 'list' ? [...(token as Tokens.List).items] : [];
   if ('tokens' in token && token.tokens) children.push(...token.tokens);
   return children.some(containsCode);
+}
+
+/** A fenced block's lines, opening and closing fence included (marked's raw may end in newlines). */
+function fenceLines(raw: string): string[] {
+  return raw.replace(/\n+$/, '').split('\n');
 }
 
 function countNewlines(text: string): number {

@@ -80,6 +80,20 @@ export interface ExpectedOutput {
   lines: string[];
   /** Source line of the first expected line. */
   line: number;
+  /** Where the shown output stands in the page: what `-u` rewrites in place. */
+  span?: OutputSpan;
+}
+
+/** The source lines of a step's shown output, so they can be replaced without touching the rest. */
+export interface OutputSpan {
+  /** Source line (1-based) of the first shown line; new lines go here when `lineCount` is 0. */
+  line: number;
+  /** How many source lines the output takes: a transcript's trailing blank lines and `[N]` are not in it. */
+  lineCount: number;
+  /** What stands before each line's text in the source: a list item's indentation, a quote's `> `. */
+  prefix: string;
+  /** The kind of block the lines stand in, whose syntax written lines must not break. */
+  block: 'transcript' | 'fence';
 }
 
 export interface Step {

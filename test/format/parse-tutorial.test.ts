@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Step } from '../../src/format/tutorial.js';
+import type { OutputSpan, Step } from '../../src/format/tutorial.js';
 import { FENCE, FILE, fixture, lineOf, md, onlyStep, parse, parseError, stepNamed } from './helpers.js';
 
 const walkthrough = fixture('walkthrough.md');
+
+/** Where a step's shown output stands in the page (what -u rewrites). */
+function span(line: number, lineCount: number, block: OutputSpan['block'], prefix = ''): OutputSpan {
+  return { line, lineCount, prefix, block };
+}
 
 describe('parseTutorial: a whole tutorial', () => {
   const tutorial = parse(walkthrough, 'walkthrough');
@@ -43,15 +48,19 @@ describe('parseTutorial: a whole tutorial', () => {
   it('attaches output blocks and transcript lines as expected output, with their first line', () => {
     const expected = Object.fromEntries(tutorial.steps.map((step) => [step.name, step.expected]));
     expect(expected).toEqual({
-      'build-1': { lines: ['built'], line: lineOf(walkthrough, '```output') + 1 },
-      'build-2': { lines: ['go version go1.22.0 linux/amd64'], line: lineOf(walkthrough, 'go version go1') },
-      'build-3': { lines: ['one two'], line: lineOf(walkthrough, 'one two') },
-      'build-4': { lines: [], line: lineOf(walkthrough, '[1]') },
+      'build-1': { lines: ['built'], line: 23, span: span(23, 1, 'fence') },
+      'build-2': {
+        lines: ['go version go1.22.0 linux/amd64'],
+        line: lineOf(walkthrough, 'go version go1'),
+        span: span(lineOf(walkthrough, 'go version go1'), 1, 'transcript'),
+      },
+      'build-3': { lines: ['one two'], line: lineOf(walkthrough, 'one two'), span: span(lineOf(walkthrough, 'one two'), 1, 'transcript') },
+      'build-4': { lines: [], line: 35, span: span(35, 0, 'transcript') },
       'run-server-1': undefined,
-      call: { lines: ['Greeting: Hello world'], line: lineOf(walkthrough, 'Greeting:') },
+      call: { lines: ['Greeting: Hello world'], line: 51, span: span(51, 1, 'fence') },
       'run-server-3': undefined,
       'steps-in-containers-1': undefined,
-      'steps-in-containers-2': { lines: ['nested'], line: lineOf(walkthrough, '$ echo nested') + 1 },
+      'steps-in-containers-2': { lines: ['nested'], line: 86, span: span(86, 1, 'transcript', '   ') },
       'steps-in-containers-3': undefined,
       'steps-in-containers-4': undefined,
     });
@@ -215,8 +224,14 @@ describe('parseTutorial: transcripts', () => {
     expect(
       steps.map((step) => ({ name: step.name, kind: step.kind, command: step.command, line: step.line, expected: step.expected })),
     ).toEqual([
-      { name: 'check-1', kind: 'command', command: 'echo a', line: 4, expected: { lines: ['a'], line: 5 } },
-      { name: 'check-2', kind: 'command', command: 'echo b', line: 6, expected: { lines: ['b', 'b2'], line: 7 } },
+      { name: 'check-1', kind: 'command', command: 'echo a', line: 4, expected: { lines: ['a'], line: 5, span: span(5, 1, 'transcript') } },
+      {
+        name: 'check-2',
+        kind: 'command',
+        command: 'echo b',
+        line: 6,
+        expected: { lines: ['b', 'b2'], line: 7, span: span(7, 2, 'transcript') },
+      },
     ]);
   });
 
@@ -231,7 +246,7 @@ describe('parseTutorial: transcripts', () => {
   it('joins "> " continuation lines with a newline and starts the output below them', () => {
     const step = onlyStep(md(`${FENCE}console`, '$ kubectl run x \\', '>   --image=nginx', 'pod/x created', FENCE));
     expect(step.command).toBe('kubectl run x \\\n  --image=nginx');
-    expect(step.expected).toEqual({ lines: ['pod/x created'], line: 4 });
+    expect(step.expected).toEqual({ lines: ['pod/x created'], line: 4, span: span(4, 1, 'transcript') });
   });
 
   it('a cram [N] last line becomes the exit status, unless exit= is given', () => {
@@ -239,7 +254,8 @@ describe('parseTutorial: transcripts', () => {
       md(`${FENCE}console`, '$ grep x none', '[2]', FENCE, '', `${FENCE}console { exit=1 }`, '$ false', '[2]', FENCE),
     );
     expect(steps.map((step) => step.exit)).toEqual([2, 1]);
-    expect(steps[0]?.expected).toEqual({ lines: [], line: 3 });
+    // No output lines: -u inserts them above the [N] line.
+    expect(steps[0]?.expected).toEqual({ lines: [], line: 3, span: span(3, 0, 'transcript') });
   });
 
   it('name= on a multi-command transcript gives name-1, name-2; on a single command, the name itself', () => {
@@ -260,8 +276,8 @@ describe('parseTutorial: transcripts', () => {
   it('an output block after a transcript attaches to its last command when that shows no output', () => {
     const { steps } = parse(md(`${FENCE}console`, '$ echo a', 'a', '$ echo b', FENCE, `${FENCE}output`, 'b', FENCE));
     expect(steps.map((step) => step.expected)).toEqual([
-      { lines: ['a'], line: 3 },
-      { lines: ['b'], line: 7 },
+      { lines: ['a'], line: 3, span: span(3, 1, 'transcript') },
+      { lines: ['b'], line: 7, span: span(7, 1, 'fence') },
     ]);
   });
 });
@@ -269,7 +285,7 @@ describe('parseTutorial: transcripts', () => {
 describe('parseTutorial: output blocks', () => {
   it.each(['output', 'text { output }', 'text {"output":true}'])('a %j block right after a step is its expected output', (info) => {
     const step = onlyStep(md(`${FENCE}sh`, 'printf "a\\n\\nb\\n"', FENCE, '', `${FENCE}${info}`, 'a', '', 'b', FENCE));
-    expect(step.expected).toEqual({ lines: ['a', '', 'b'], line: 6 });
+    expect(step.expected).toEqual({ lines: ['a', '', 'b'], line: 6, span: span(6, 3, 'fence') });
   });
 
   it('a text block without { output } stays prose and attaches nothing', () => {
@@ -280,7 +296,7 @@ describe('parseTutorial: output blocks', () => {
 
   it('an output block inside the same list item as its step attaches to it', () => {
     const step = onlyStep(md('1. Run:', '', `   ${FENCE}sh`, '   echo hi', `   ${FENCE}`, `   ${FENCE}output`, '   hi', `   ${FENCE}`));
-    expect(step.expected).toEqual({ lines: ['hi'], line: 7 });
+    expect(step.expected).toEqual({ lines: ['hi'], line: 7, span: span(7, 1, 'fence', '   ') });
   });
 });
 
@@ -436,7 +452,7 @@ describe('parseTutorial: line numbers and prose around other Markdown', () => {
       ['echo L17', 17, 'Quoted:'],
       ['echo L23', 23, 'In a list in a quote'],
     ]);
-    expect(steps[1]?.expected).toEqual({ lines: ['L10'], line: 11 });
+    expect(steps[1]?.expected).toEqual({ lines: ['L10'], line: 11, span: span(11, 1, 'transcript', '     ') });
   });
 
   it('a fence on the list marker line is found at that line, not at a later identical fence', () => {
