@@ -72,8 +72,13 @@ function program(): Command {
     .option('-u, --update-snapshots', 'write the actual output of the steps that ran as their snapshots')
     .option('--ci', 'never write snapshots; fail on obsolete ones (implied by CI=…)')
     .option('-y, --yes', 'consent to a first step that installs the Debian packages this machine lacks (--ci consents too)')
-    .addOption(new Option('--reporter <name>', 'report format').choices(['plain', 'json', 'junit']).default('plain'))
-    .option('--output <file>', 'write the report to a file')
+    .option(
+      '--reporter <name[:file]>',
+      'plain, json, junit, github or html; repeatable; with :file it writes there, else to stdout (default: plain, and github under GitHub Actions)',
+      collect,
+      [],
+    )
+    .option('--output <file>', 'write the report of a single --reporter to a file')
     .option('--shard <i/n>', 'run the i-th of n shares of the tutorials')
     .action(async (tutorials: string[], options: Record<string, unknown>) => {
       const { testCommand } = await import('./test-command.js');
@@ -82,7 +87,7 @@ function program(): Command {
         updateSnapshots: Boolean(options.updateSnapshots),
         ci: Boolean(options.ci) || isCi(),
         yes: Boolean(options.yes),
-        reporter: options.reporter as 'plain' | 'json' | 'junit',
+        reporters: options.reporter as string[],
         ...(options.target !== undefined && { target: options.target as string }),
         ...(options.output !== undefined && { output: options.output as string }),
         ...(options.shard !== undefined && { shard: options.shard as string }),

@@ -1,10 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import { EXIT } from '../errors.js';
 import { batchedWriter } from '../report/batched-writer.js';
 import { paintFor } from '../report/colors.js';
-import { jsonReporter } from '../report/json-reporter.js';
-import { JunitReporter } from '../report/junit-reporter.js';
-import { plainReporter } from '../report/plain-reporter.js';
+import { parseReporterSpecs } from '../report/reporter-specs.js';
+import { openReporters } from '../report/reporters.js';
 import { parseShard, testTutorials } from '../run/test-tutorials.js';
 import { interruptHandler, targetProbe } from './process-hooks.js';
 
@@ -14,26 +12,30 @@ export interface TestCommandOptions {
   updateSnapshots: boolean;
   ci: boolean;
   yes: boolean;
-  reporter: 'plain' | 'json' | 'junit';
+  /** `--reporter NAME[:FILE]`, as given (repeatable); none means plain, with github beside it under GitHub Actions. */
+  reporters: string[];
+  /** `--output F`: the file of a single reporter. */
   output?: string;
   shard?: string;
 }
 
 /** `alts-tutor test`: reporters and files around the test service. */
 export async function testCommand(tutorials: string[], options: TestCommandOptions): Promise<number> {
+  const specs = parseReporterSpecs(options.reporters, {
+    allowed: ['plain', 'json', 'junit', 'github', 'html'],
+    fallback: [{ name: 'plain' }],
+    env: process.env,
+    ...(options.output !== undefined && { output: options.output }),
+  });
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   const stdout = batchedWriter((text) => process.stdout.write(text));
-  // What the reporter writes goes to --output when given, else to stdout.
-  const reportText: string[] = [];
-  const writeReport = options.output ? (text: string) => reportText.push(text) : stdout.write;
-  const junit = new JunitReporter();
-  const listener =
-    options.reporter === 'junit'
-      ? junit.listener
-      : options.reporter === 'json'
-        ? jsonReporter(writeReport)
-        : plainReporter(writeReport, paintFor(process.stdout));
+  const stderr = (text: string) => {
+    stdout.flush();
+    process.stderr.write(text);
+  };
+  const reporters = openReporters(specs, { stdout: stdout.write, stderr, paint: paintFor(process.stdout), env: process.env });
   // Problems and notes never mix into a machine-readable report on stdout.
-  const toHuman = options.reporter === 'plain' && !options.output ? stdout.write : (text: string) => process.stderr.write(text);
+  const toHuman = reporters.plainOnStdout ? stdout.write : stderr;
   try {
     const summary = await testTutorials(
       {
@@ -43,22 +45,22 @@ export async function testCommand(tutorials: string[], options: TestCommandOptio
         ci: options.ci,
         yes: options.yes,
         ...(options.target !== undefined && { target: options.target }),
-        ...(options.shard !== undefined && { shard: parseShard(options.shard) }),
+        ...(shard !== undefined && { shard }),
       },
       {
         cwd: process.cwd(),
         env: process.env,
         probe: targetProbe,
-        reporter: listener,
+        reporter: (secrets) => reporters.runListener(secrets),
         problem: (tutorial, file, message) => {
-          junit.addError(tutorial, file, message);
+          reporters.emit({ type: 'tutorial-problem', tutorial, file, message });
           toHuman(`✗ ${tutorial}: ${message}\n`);
         },
+        skipped: (tutorial, file, reason) => reporters.emit({ type: 'tutorial-skipped', tutorial, file, reason }),
         note: (message) => toHuman(`  note: ${message}\n`),
         onInterrupt: interruptHandler,
       },
     );
-    if (options.reporter === 'junit') writeReport(junit.render());
     toHuman(
       `${summary.failed === 0 ? 'passed' : 'failed'}: ${summary.tutorials - summary.failed} of ${summary.tutorials} tutorials passed\n`,
     );
@@ -66,6 +68,8 @@ export async function testCommand(tutorials: string[], options: TestCommandOptio
     return summary.failed === 0 ? EXIT.ok : EXIT.failed;
   } finally {
     stdout.flush();
-    if (options.output) writeFileSync(options.output, reportText.join(''));
+    // The reports made from the whole run are written even when it was interrupted or broke off.
+    reporters.finish();
+    stdout.flush();
   }
 }

@@ -114,6 +114,12 @@ export const NEEDS: readonly Need[] = [
     package: 'kubernetes-client',
     about: 'Kubernetes client',
   },
+  {
+    id: 'chromium',
+    check: { kind: 'program', command: 'chromium', version: ['--version'] },
+    package: 'chromium',
+    about: 'web browser (headless)',
+  },
   { id: 'docker', check: { kind: 'program', command: 'docker', version: ['--version'] }, package: 'docker.io', about: 'container engine' },
   {
     id: 'gcloud',
@@ -176,6 +182,7 @@ export const TEST_SUITE_NEEDS: ReadonlyArray<{ id: string; why: string }> = [
   { id: 'sshd', why: 'a real sshd in a namespace stands in for a VM' },
   { id: 'sysctl', why: 'the envoy-tproxy router turns on forwarding' },
   { id: 'tmux', why: 'the TUI is driven in a real terminal' },
+  { id: 'chromium', why: 'the HTML report is opened and screenshotted in headless Chromium' },
   { id: 'shellcheck', why: 'the step scripts are linted' },
   { id: 'kubectl', why: "manifests go through kubectl's client-side dry run" },
   { id: 'gcloud', why: 'the cloud tests run the real gcloud against a fake Compute API' },

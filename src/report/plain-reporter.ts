@@ -11,6 +11,7 @@ const FAILED_OUTPUT_LINES = 40;
 export function plainReporter(write: (text: string) => void, paint: Paint): RunListener {
   let nameWidth = 0;
   let file = '';
+  let sessionId = '';
   return (event: RunEvent) => {
     switch (event.type) {
       case 'run-start': {
@@ -18,6 +19,7 @@ export function plainReporter(write: (text: string) => void, paint: Paint): RunL
         const all = [...plan.steps, ...plan.teardown];
         nameWidth = Math.min(32, Math.max(8, ...all.map((step) => step.name.length)));
         file = plan.tutorial.file;
+        sessionId = event.sessionId;
         write(
           `${paint('bold', showControls(plan.tutorial.title))} ${paint('dim', showControls(`(${plan.tutorial.id}, target ${plan.target.name}, ${all.length} steps, session ${event.sessionId})`))}\n`,
         );
@@ -32,7 +34,7 @@ export function plainReporter(write: (text: string) => void, paint: Paint): RunL
         write(`  ${paint('dim', showControls(event.text))}\n`);
         return;
       case 'step-end':
-        write(stepLine(event.result, event.step, file, nameWidth, paint));
+        write(stepLine(event.result, event.step, { file, sessionId }, nameWidth, paint));
         return;
       case 'run-end': {
         const all = [...event.result.steps, ...event.result.teardown];
@@ -54,7 +56,13 @@ export function plainReporter(write: (text: string) => void, paint: Paint): RunL
   };
 }
 
-function stepLine(result: StepResult, step: PlannedStep, file: string, nameWidth: number, paint: Paint): string {
+function stepLine(
+  result: StepResult,
+  step: PlannedStep,
+  run: { file: string; sessionId: string },
+  nameWidth: number,
+  paint: Paint,
+): string {
   const { host } = step;
   const mark = { passed: paint('green', '✓'), failed: paint('red', '✗'), skipped: paint('yellow', '-'), 'not-run': paint('dim', '·') }[
     result.status
@@ -64,13 +72,15 @@ function stepLine(result: StepResult, step: PlannedStep, file: string, nameWidth
     const note = result.snapshot ? `snapshot written: ${result.snapshot}` : result.reason;
     return `${line}${note ? paint('dim', `  ${showControls(note)}`) : ''}\n`;
   }
-  const where = paint('dim', `  at ${file}:${step.line}  ${step.kind === 'command' ? '$ ' : ''}${firstLine(step.command)}`);
+  const where = paint('dim', `  at ${run.file}:${step.line}  ${step.kind === 'command' ? '$ ' : ''}${firstLine(step.command)}`);
   const body = result.diff !== undefined ? diffLines(result.diff, paint) : outputTail(result, paint);
   return [
     `${line}  ${paint('red', showControls(result.reason ?? 'failed'))}`,
     where,
     ...body,
     paint('dim', `  log: ${result.logPath ?? '(none)'}`),
+    // The whole output, however long: the tail above is cut.
+    paint('dim', `  full log: alts-tutor logs ${run.sessionId} ${showControls(result.name)}`),
     '',
   ].join('\n');
 }

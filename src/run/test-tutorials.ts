@@ -27,8 +27,10 @@ export interface TestIo {
   cwd: string;
   env: NodeJS.ProcessEnv;
   probe: TargetProbe;
-  /** The listener for a tutorial's run events. */
-  reporter: RunListener;
+  /** The listener for a tutorial's run events, once the secrets to mask in them are known. */
+  reporter(secrets: string[]): RunListener;
+  /** A tutorial left out (no such target, no cloud account): a skipped test, said as a note too. */
+  skipped?(tutorial: string, file: string, reason: string): void;
   /** A tutorial that could not run, or obsolete snapshots: reported, and the test fails. */
   problem(tutorial: string, file: string, message: string): void;
   /** Something worth saying that does not fail the test. */
@@ -65,6 +67,7 @@ export async function testTutorials(options: TestOptions, io: TestIo): Promise<T
         (options.target === 'local' && Object.keys(tutorial.targets).length === 0);
       if (options.tutorials.length === 0 && !hasTarget) {
         io.note(`${id}: skipped, it has no target ${options.target}`);
+        io.skipped?.(id, tutorial.file, `no target ${options.target}`);
         continue;
       }
       const target = await selectTarget(tutorial, options.target, io.probe);
@@ -73,6 +76,7 @@ export async function testTutorials(options: TestOptions, io: TestIo): Promise<T
       // Named (`test alts-envoy`) or with `--target gcp`, it runs, and says what is missing.
       if (options.tutorials.length === 0 && options.target === undefined && runsOnGoogleCloud(planned) && !(await io.probe.gcloudReady())) {
         io.note(`${id}: skipped, target ${target.name} needs a gcloud account and project (test ${id} --target ${target.name} runs it)`);
+        io.skipped?.(id, tutorial.file, `target ${target.name} needs a gcloud account and project`);
         continue;
       }
       const plan = planMachineSetup(planned, io.env);
@@ -90,7 +94,7 @@ export async function testTutorials(options: TestOptions, io: TestIo): Promise<T
         optionValues,
         updateSnapshots: options.updateSnapshots,
         cleanup: true,
-        reporter: () => io.reporter,
+        reporter: (secrets) => io.reporter(secrets),
         onInterrupt: io.onInterrupt,
       });
       let failed = result.status !== 'passed';
