@@ -177,9 +177,10 @@ __alts_script() {
     __alts_stay=$2
     if [[ -n $2 ]]; then cd -- "$2" || exit; fi
     __alts_mark pgid "$BASHPID"
-    trap __alts_dump EXIT
+    # A script's set -x traces its own lines, not the runner's (the dump would fill its output).
+    trap '{ set +x; } 2>/dev/null; __alts_dump' EXIT
     set -eEuo pipefail
-    trap '__alts_mark err "$((LINENO - __alts_base + 1))"' ERR
+    trap '{ set +x; } 2>/dev/null; __alts_mark err "$((LINENO - __alts_base + 1))"' ERR
     # __alts_base is LINENO of the body's first line, whatever bash counts eval lines from.
     eval "__alts_base=\\$LINENO; $__alts_body"
   ) </dev/null 2>&1

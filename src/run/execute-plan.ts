@@ -90,7 +90,8 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       },
       ...(options.prompt && { prompt: options.prompt }),
     });
-    const undeclared = Object.entries(options.optionValues)
+    // A `--var` the tutorial does not declare is saved with the session like the others: resume keeps it.
+    const undeclared = Object.entries({ ...options.resume?.variables, ...options.optionValues })
       .filter(([name]) => !(name in tutorial.variables))
       .map(([name, value]): ResolvedVariable => ({ name, value, secret: false, source: 'option' }));
     const variables = [...declared, ...undeclared];
@@ -107,8 +108,10 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     }
     recorder = new SessionRecorder(store, sessionId);
     await hosts.setVariables(variables);
+    const leftOut: string[] = [];
     for (const [host, state] of Object.entries(session.shellState)) {
       await (await hosts.get(host, hostSpecOf(plan, host))).restoreState(state);
+      leftOut.push(...leftOutOfState(state));
     }
     const secrets = variables.filter((variable) => variable.secret).map((variable) => variable.value);
     const checker = new OutputChecker({
@@ -134,6 +137,11 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       onEvent: options.reporter(secrets),
     });
     if (preflight !== undefined) run.notice(preflight);
+    if (leftOut.length > 0) {
+      run.notice(
+        `not restored, since it held a secret's value: ${leftOut.join(', ')}; run the step that made it again if a later step needs it`,
+      );
+    }
     const result = options.drive
       ? await options.drive(
           run,
@@ -176,6 +184,11 @@ function newSession(id: string, plan: Plan, file: string, variables: ResolvedVar
     shellState: {},
     background: [],
   };
+}
+
+/** What a saved shell state left out because it held a secret (the notes shellPrelude writes). */
+function leftOutOfState(state: string): string[] {
+  return [...state.matchAll(/^# alts-tutor: left out, it holds a secret: (.+)$/gm)].map((match) => match[1] ?? '');
 }
 
 export function contentHash(file: string): string {

@@ -6,6 +6,7 @@ import { OutputRecorder } from '../execute/output-recorder.js';
 import { portUser } from '../execute/port-owners.js';
 import { sleep } from '../execute/process-groups.js';
 import { describeReadiness, shellProbe, waitUntilReady } from '../execute/readiness.js';
+import { maskText } from '../execute/secret-masker.js';
 import type { BackgroundJob, ShellSession, StepOutcome } from '../execute/shell-session.js';
 import type { ConcreteReadiness } from '../format/tutorial.js';
 import { missingDependencyHint } from '../needs/missing-dependency.js';
@@ -79,12 +80,27 @@ export class StepRunner {
     const attempts = step.retry?.attempts ?? 1;
     for (let attempt = 1; ; attempt++) {
       this.options.onEvent({ type: 'step-start', step, attempt });
-      const result = await this.attempt(step, attempt);
+      const result = this.masked(await this.attempt(step, attempt));
       if (result.status !== 'failed' || attempt >= attempts || this.options.signal?.aborted) return result;
       const delayMs = step.retry?.delay ?? 0;
       this.options.onEvent({ type: 'step-retry', step, result, delayMs });
       await sleep(delayMs);
     }
+  }
+
+  /**
+   * A result's reason and diff can quote a secret (a filled-in `ready=http://…/$TOKEN`, an error
+   * message): the result goes to the journal, `status` and every report. Its output is masked
+   * already, as it streamed.
+   */
+  private masked(result: StepResult): StepResult {
+    const { secrets } = this.options;
+    if (secrets.length === 0) return result;
+    return {
+      ...result,
+      ...(result.reason !== undefined && { reason: maskText(result.reason, secrets) }),
+      ...(result.diff !== undefined && { diff: maskText(result.diff, secrets) }),
+    };
   }
 
   private async attempt(step: PlannedStep, attempt: number): Promise<StepResult> {
@@ -202,7 +218,16 @@ export class StepRunner {
   private async saveShellState(step: PlannedStep, shell: ShellSession): Promise<void> {
     if (!this.options.session || !mayChangeState(step.kind, step.command, this.functionNames)) return;
     const state = await shell.captureState();
-    if (state !== undefined) this.shellState = { host: step.host, state };
+    if (state === undefined) return;
+    // The shell leaves secrets out (shellPrelude); a value it missed keeps the whole state off disk.
+    if (maskText(state, this.options.secrets) !== state) {
+      this.options.onEvent({
+        type: 'notice',
+        text: `the shell state after step ${step.name} holds a secret: not saved (resume continues from an earlier state)`,
+      });
+      return;
+    }
+    this.shellState = { host: step.host, state };
   }
 
   /** A step whose exit status was right passes when its output agrees too. */
