@@ -80,6 +80,7 @@ function program(): Command {
     )
     .option('--output <file>', 'write the report of a single --reporter to a file')
     .option('--shard <i/n>', 'run the i-th of n shares of the tutorials')
+    .option('-i, --interactive', 'review each mismatch on the terminal: accept (as -u writes), skip, accept all, quit')
     .action(async (tutorials: string[], options: Record<string, unknown>) => {
       const { testCommand } = await import('./test-command.js');
       process.exitCode = await testCommand(tutorials, {
@@ -91,6 +92,7 @@ function program(): Command {
         ...(options.target !== undefined && { target: options.target as string }),
         ...(options.output !== undefined && { output: options.output as string }),
         ...(options.shard !== undefined && { shard: options.shard as string }),
+        interactive: Boolean(options.interactive),
       });
     });
   cli

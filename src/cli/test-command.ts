@@ -5,6 +5,7 @@ import { parseReporterSpecs } from '../report/reporter-specs.js';
 import { openReporters } from '../report/reporters.js';
 import { parseShard, testTutorials } from '../run/test-tutorials.js';
 import { interruptHandler, targetProbe } from './process-hooks.js';
+import { openReview, withReview } from './review-mismatches.js';
 
 export interface TestCommandOptions {
   target?: string;
@@ -17,6 +18,8 @@ export interface TestCommandOptions {
   /** `--output F`: the file of a single reporter. */
   output?: string;
   shard?: string;
+  /** `-i`: review each mismatch on the terminal (accept, skip, accept all, quit). */
+  interactive?: boolean;
 }
 
 /** `alts-tutor test`: reporters and files around the test service. */
@@ -29,6 +32,9 @@ export async function testCommand(tutorials: string[], options: TestCommandOptio
   });
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   const stdout = batchedWriter((text) => process.stdout.write(text));
+  const review = options.interactive
+    ? openReview(options, { write: stdout.write, flush: stdout.flush, paint: paintFor(process.stdout) })
+    : undefined;
   const stderr = (text: string) => {
     stdout.flush();
     process.stderr.write(text);
@@ -47,7 +53,7 @@ export async function testCommand(tutorials: string[], options: TestCommandOptio
         ...(options.target !== undefined && { target: options.target }),
         ...(shard !== undefined && { shard }),
       },
-      {
+      withReview(review, {
         cwd: process.cwd(),
         env: process.env,
         probe: targetProbe,
@@ -59,7 +65,7 @@ export async function testCommand(tutorials: string[], options: TestCommandOptio
         skipped: (tutorial, file, reason) => reporters.emit({ type: 'tutorial-skipped', tutorial, file, reason }),
         note: (message) => toHuman(`  note: ${message}\n`),
         onInterrupt: interruptHandler,
-      },
+      }),
     );
     toHuman(
       `${summary.failed === 0 ? 'passed' : 'failed'}: ${summary.tutorials - summary.failed} of ${summary.tutorials} tutorials passed\n`,

@@ -8,7 +8,7 @@ import { parseVarOptions } from '../plan/resolve-variables.js';
 import { selectTarget, type TargetProbe } from '../plan/select-target.js';
 import { runsOnGoogleCloud } from './cloud-checks.js';
 import type { RunListener } from './events.js';
-import { executePlan } from './execute-plan.js';
+import { type ExecuteOptions, executePlan } from './execute-plan.js';
 
 export interface TestOptions {
   /** Tutorial ids or files; empty means every tutorial `list` shows. */
@@ -36,6 +36,8 @@ export interface TestIo {
   /** Something worth saying that does not fail the test. */
   note(message: string): void;
   onInterrupt(interrupt: () => void, kill: () => void): () => void;
+  /** Drives each tutorial's run instead of running its steps in order (`test -i`'s review). */
+  drive?: ExecuteOptions['drive'];
 }
 
 export interface TestSummary {
@@ -96,6 +98,7 @@ export async function testTutorials(options: TestOptions, io: TestIo): Promise<T
         cleanup: true,
         reporter: (secrets) => io.reporter(secrets),
         onInterrupt: io.onInterrupt,
+        ...(io.drive && { drive: io.drive }),
       });
       let failed = result.status !== 'passed';
       if (options.ci) {
