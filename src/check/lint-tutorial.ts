@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { displayPath } from '../format/catalog.js';
 import type { Step, Tutorial } from '../format/tutorial.js';
-import { matchOutput } from './match-output.js';
-import { snapshotCandidates } from './snapshots.js';
+import { outputsAgree } from './page-agreement.js';
+import { obsoleteSnapshots, snapshotCandidates } from './snapshots.js';
 
 export interface LintProblem {
   file: string;
@@ -24,8 +25,8 @@ const CREATES = new Set(['-o', '--output', '>', '>>', 'tee', 'mkdir', 'touch', '
 
 /**
  * Problems a tutorial has before anything runs: undefined variables, hosts a target lacks,
- * files under `steps/` that do not exist, and output shown in the Markdown that disagrees
- * with the snapshot. Parse errors are the caller's (they stop parsing).
+ * files under `steps/` that do not exist, output shown in the Markdown that disagrees with the
+ * snapshot, and snapshot files that name no step. Parse errors are the caller's (they stop parsing).
  */
 export function lintTutorial(tutorial: Tutorial, projectRoot: string): LintProblem[] {
   const problems: LintProblem[] = [];
@@ -63,7 +64,41 @@ export function lintTutorial(tutorial: Tutorial, projectRoot: string): LintProbl
     mentioned.push(step.command);
     problems.push(...disagreements(tutorial, step, projectRoot));
   }
+  problems.push(...obsoleteProblems(tutorial, projectRoot));
   return problems;
+}
+
+/**
+ * Snapshot files that name no step (left behind by a rename), as `test --ci` fails on them:
+ * the shared ones against every step, each target's directory against that target's steps.
+ */
+function obsoleteProblems(tutorial: Tutorial, projectRoot: string): LintProblem[] {
+  const targets = Object.keys(tutorial.targets);
+  const all = new Set(tutorial.steps.map((step) => step.name));
+  const found = new Map<string, string>();
+  // A tutorial without targets runs on `local`, whose directory `test` judges as a target's.
+  for (const target of ['', ...(targets.length > 0 ? targets : ['local'])]) {
+    const ofTarget = new Set(tutorial.steps.filter((step) => !step.targets || step.targets.includes(target)).map((step) => step.name));
+    const place = { projectRoot, tutorialId: tutorial.id, target };
+    for (const path of obsoleteSnapshots(place, { ofTarget, all }, targets)) {
+      if (!found.has(path)) found.set(path, target);
+    }
+  }
+  return [...found]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([path, target]) => ({
+      file: displayPath(path),
+      line: 1,
+      message: obsoleteMessage(tutorial, path, target),
+    }));
+}
+
+function obsoleteMessage(tutorial: Tutorial, path: string, target: string): string {
+  const fix = '(remove it, or run test -u)';
+  if (lstatSync(path).isDirectory()) return `obsolete snapshot directory: ${tutorial.file} has no target "${basename(path)}" ${fix}`;
+  const name = basename(path).replace(/\.txt$/, '');
+  const underTarget = basename(dirname(path)) === target && target !== '';
+  return `obsolete snapshot: ${tutorial.file} has no step "${name}"${underTarget ? ` on target ${target}` : ''} ${fix}`;
 }
 
 /** The Markdown's output for a step against each snapshot the step has: they must agree. */
@@ -80,15 +115,8 @@ function disagreements(tutorial: Tutorial, step: Step, projectRoot: string): Lin
   const problems: LintProblem[] = [];
   for (const [path, variables] of candidates) {
     if (!existsSync(path)) continue;
-    const snapshot = readFileSync(path, 'utf8');
-    const options = { mode: step.expect, variables };
-    // The same text on both sides agrees, whatever it means; otherwise either side may hold
-    // the pattern ([TIMESTAMP], [..]) where the other shows a value.
-    const agree =
-      snapshot.replace(/\n$/, '') === expected.lines.join('\n') ||
-      matchOutput(expected.lines, snapshot, options).ok ||
-      matchOutput(snapshot.split('\n'), expected.lines.join('\n'), options).ok;
-    if (!agree) {
+    const snapshot = readFileSync(path, 'utf8').replace(/\n$/, '').split('\n');
+    if (!outputsAgree(expected.lines, snapshot, step.expect, variables)) {
       problems.push({
         file: tutorial.file,
         line: expected.line,

@@ -1,9 +1,12 @@
+import { UserError } from '../errors.js';
 import { displayPath } from '../format/catalog.js';
 import type { Step } from '../format/tutorial.js';
 import { diffOutput } from './diff-output.js';
 import { matchOutput } from './match-output.js';
+import { outputsAgree } from './page-agreement.js';
+import { installedTutorialNote, writeShownOutput } from './page-writer.js';
 import { redactForSnapshot } from './redact.js';
-import { SnapshotIndex, type SnapshotPlace } from './snapshots.js';
+import { type Snapshot, SnapshotIndex, type SnapshotPlace } from './snapshots.js';
 
 /**
  * Outputs up to this size are compared in full (read back from the log past the in-memory tail).
@@ -22,7 +25,7 @@ export type CheckOutcome =
   | { status: 'matched'; expectation: Expectation }
   /** Nothing to check against: the exit status decides. `missing` is true when CI should say so. */
   | { status: 'unchecked'; missing: boolean }
-  /** `-u` wrote the actual output as the step's snapshot. */
+  /** `-u` wrote the actual output into the page (`path` is then `file:line`) or as the step's snapshot, or both. */
   | { status: 'updated'; path: string }
   | { status: 'mismatch'; expectation: Expectation; diff: string; reason: string }
   /** Past `COMPARE_LIMIT_BYTES` with something to compare or write: a failure, without a diff. */
@@ -41,10 +44,13 @@ export interface CheckerOptions {
 
 /**
  * Checks a step's output against its snapshot, else the output the tutorial shows, else
- * nothing; with `update`, writes snapshots instead of failing.
+ * nothing; with `update`, writes the output where the expectation lives (the page's own block
+ * when it shows one, else a snapshot file) instead of failing.
  */
 export class OutputChecker {
   private readonly snapshots: SnapshotIndex;
+  /** What this run wrote into the page, by step: the parsed tutorial still has the old lines. */
+  private readonly written = new Map<string, { lines: string[]; line: number }>();
 
   constructor(private readonly options: CheckerOptions) {
     this.snapshots = new SnapshotIndex(options.place, options.targetCount);
@@ -53,7 +59,8 @@ export class OutputChecker {
   expectationFor(step: Step): Expectation | undefined {
     const snapshot = this.snapshots.read(step.name);
     if (snapshot) return { source: 'snapshot', lines: snapshot.lines, path: snapshot.path };
-    if (step.expected) return { source: 'inline', lines: step.expected.lines, file: this.options.file, line: step.expected.line };
+    const shown = this.shownOutput(step);
+    if (shown) return { source: 'inline', lines: shown.lines, file: this.options.file, line: shown.line };
     return undefined;
   }
 
@@ -78,11 +85,13 @@ export class OutputChecker {
     const expectation = this.expectationFor(step);
     const { variables } = this.options;
     const result = expectation ? matchOutput(expectation.lines, output, { mode: step.expect, variables }) : undefined;
-    if (expectation && result?.ok) return { status: 'matched', expectation };
+    const stale = expectation?.source === 'snapshot' && result?.ok ? this.stalePage(step, expectation, output) : undefined;
+    if (expectation && result?.ok && !stale) return { status: 'matched', expectation };
     if (this.options.update && (expectation || output.trim() !== '')) {
-      return { status: 'updated', path: this.update(step, output, expectation) };
+      return { status: 'updated', path: this.update(step, output) };
     }
     if (!expectation || !result) return { status: 'unchecked', missing: output.trim() !== '' };
+    if (stale) return stale;
     return {
       status: 'mismatch',
       expectation,
@@ -91,21 +100,77 @@ export class OutputChecker {
     };
   }
 
-  /** Writes what a step printed as its snapshot, whatever it was expected to print (the TUI's `u`). */
+  /** Writes what a step printed where its expectation lives, whatever it was expected to print (the TUI's `u`). */
   accept(step: Step, output: string): string {
-    return this.update(step, output, this.expectationFor(step));
+    return this.update(step, output);
   }
 
-  private update(step: Step, output: string, previous: Expectation | undefined): string {
-    const path = this.snapshots.pathToWrite(step.name);
-    const text = redactForSnapshot(output, {
+  /** The output the page shows for the step (as this run last wrote it), if it shows any. */
+  private shownOutput(step: Step): { lines: string[]; line: number } | undefined {
+    const written = this.written.get(step.name);
+    if (written) return written;
+    return step.expected && { lines: step.expected.lines, line: step.expected.line };
+  }
+
+  /**
+   * A page that shows output its snapshot no longer agrees with is stale: a reader sees output
+   * the tutorial does not print. The step fails at the page's line, with the diff from what the
+   * page shows to what the step printed (which the snapshot matched).
+   */
+  private stalePage(step: Step, snapshot: Expectation, output: string): CheckOutcome | undefined {
+    const shown = this.shownOutput(step);
+    if (!shown || shown.lines.length === 0 || step.expected?.lines.length === 0) return undefined;
+    const { variables } = this.options;
+    if (outputsAgree(shown.lines, snapshot.lines, step.expect, variables)) return undefined;
+    const page: Expectation = { source: 'inline', lines: shown.lines, file: this.options.file, line: shown.line };
+    return {
+      status: 'mismatch',
+      expectation: page,
+      diff: diffOutput(matchOutput(shown.lines, output, { mode: step.expect, variables })),
+      reason: `the output shown at ${describeExpectation(page)} is stale: it disagrees with ${describeExpectation(snapshot)}, which the step's output matched (run -u to rewrite the page)`,
+    };
+  }
+
+  /**
+   * `-u`: a step whose page shows output gets it rewritten there; one with a snapshot file
+   * (a target's own output, or one written before the page showed any) gets the file, and the
+   * page too when the page would disagree with it. Returns what was written, as messages show it.
+   */
+  private update(step: Step, output: string): string {
+    const snapshot = this.snapshots.read(step.name);
+    const shown = step.expected?.span ? this.shownOutput(step) : undefined;
+    const note = installedTutorialNote(this.options.file, this.options.place.projectRoot, process.cwd());
+    if (note !== undefined) throw new UserError(note);
+    const written: string[] = [];
+    let snapshotLines: string[] | undefined;
+    if (snapshot || !shown) {
+      const path = this.snapshots.pathToWrite(step.name);
+      const text = this.redact(output, snapshot ?? shown);
+      this.snapshots.write(path, text);
+      snapshotLines = splitLines(text);
+      written.push(displayPath(path));
+    }
+    if (shown && (snapshotLines === undefined || !outputsAgree(shown.lines, snapshotLines, step.expect, this.options.variables))) {
+      const lines = splitLines(this.redact(output, shown));
+      const line = writeShownOutput(this.options.file, step.name, lines);
+      this.written.set(step.name, { lines, line });
+      written.unshift(`${this.options.file}:${line}`);
+    }
+    return written.join(' and ');
+  }
+
+  /** Redacted exactly as for a snapshot file; lines the old expectation matched keep its text. */
+  private redact(output: string, previous: Pick<Snapshot, 'lines'> | undefined): string {
+    return redactForSnapshot(output, {
       variables: this.options.variables,
       secrets: this.options.secrets,
       ...(previous && { previous: previous.lines }),
     });
-    this.snapshots.write(path, text);
-    return path;
   }
+}
+
+function splitLines(text: string): string[] {
+  return text === '' ? [] : text.replace(/\n$/, '').split('\n');
 }
 
 export function describeExpectation(expectation: Expectation): string {

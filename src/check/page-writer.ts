@@ -1,0 +1,131 @@
+import {
+  accessSync,
+  chmodSync,
+  closeSync,
+  constants,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { LineError, TutorialError, UserError } from '../errors.js';
+import { displayPath } from '../format/catalog.js';
+import { parseTutorial } from '../format/parse-tutorial.js';
+import type { Step, Tutorial } from '../format/tutorial.js';
+import { decodeTutorialText } from '../format/tutorial-text.js';
+import { PACKAGE_ROOT } from '../package-root.js';
+import { linesForBlock, updatePage } from './page-update.js';
+
+/**
+ * Writes `lines` as the output the page shows for step `stepName`, in place: the file is read
+ * and parsed again first, so that the spans of earlier updates of this run (which moved the
+ * lines below them) and edits made meanwhile are where they are now. Written atomically
+ * (a temporary file in the same directory, renamed over it) with the file's mode kept: a run
+ * killed meanwhile leaves the old page or the new one. Returns the line the output starts at.
+ * Refuses (exit 2) a page that is a symbolic link or that this user may not write.
+ */
+export function writeShownOutput(file: string, stepName: string, lines: readonly string[]): number {
+  const path = resolve(file);
+  const shown = displayPath(path);
+  const stat = lstatSync(path);
+  if (stat.isSymbolicLink()) {
+    throw new UserError(`refusing to write ${shown}: it is a symbolic link, and alts-tutor never writes beyond one`);
+  }
+  try {
+    accessSync(path, constants.W_OK);
+  } catch {
+    throw new UserError(
+      `cannot write the new output into ${shown}: it is read-only`,
+      `make it writable (chmod u+w ${shown}), then run -u again`,
+    );
+  }
+  const text = decodePage(readFileSync(path), shown);
+  const id = basename(path, '.md');
+  const before = parseTutorial(text, shown, id);
+  const step = before.steps.find((candidate) => candidate.name === stepName);
+  const span = step?.expected?.span;
+  if (!span) throw new UserError(`${shown} no longer shows the output of step "${stepName}" (it changed during the run); run -u again`);
+  const written = linesForBlock(lines, span.block);
+  const updated = updatePage(text, [{ span, lines: written }]);
+  checkRoundTrip(before, parseTutorial(updated, shown, id), stepName, written);
+  replaceFile(path, updated, stat.mode & 0o7777);
+  return span.line;
+}
+
+/**
+ * For a tutorial that came with the installed package (an npx cache, a global install), the one
+ * line that says it is never written and where a local copy would go; undefined for a
+ * project's own tutorial. A checkout of alts-tutor itself is a project: its tutorials are its own.
+ */
+export function installedTutorialNote(file: string, projectRoot: string, cwd: string): string | undefined {
+  if (!isInstalledPackage(projectRoot)) return undefined;
+  const copy = join(cwd, 'tutorials', basename(file));
+  const shownCopy = relative(cwd, copy);
+  return `${displayPath(resolve(file))} comes with the installed alts-tutor package, whose files -u never writes: copy it to ${shownCopy} (cp ${resolve(file)} ${shownCopy}, and its snapshots/ and steps/ with it) and run -u there`;
+}
+
+/** True when `dir` is inside the running package and that package sits in a node_modules directory. */
+function isInstalledPackage(dir: string): boolean {
+  const root = resolve(PACKAGE_ROOT);
+  const inside = resolve(dir) === root || resolve(dir).startsWith(`${root}${sep}`);
+  return inside && root.split(sep).includes('node_modules');
+}
+
+function decodePage(bytes: Buffer, shown: string): string {
+  try {
+    return decodeTutorialText(bytes);
+  } catch (error) {
+    if (error instanceof LineError) throw new TutorialError(shown, error.line, error.message);
+    throw error;
+  }
+}
+
+/**
+ * The new page must parse to the same steps, with the step's output exactly the lines written:
+ * otherwise the update would change what the tutorial runs, and nothing is written.
+ */
+function checkRoundTrip(before: Tutorial, after: Tutorial, stepName: string, written: readonly string[]): void {
+  const commands = (tutorial: Tutorial) => JSON.stringify(tutorial.steps.map((step) => [step.name, step.command, step.exit]));
+  const shownLines = (step: Step | undefined) => trimEnd(step?.expected?.lines ?? []);
+  const step = after.steps.find((candidate) => candidate.name === stepName);
+  if (commands(before) !== commands(after) || JSON.stringify(shownLines(step)) !== JSON.stringify(trimEnd(written))) {
+    throw new Error(
+      `BUG: writing the output of step "${stepName}" into ${after.file} would change what the page means; nothing was written`,
+    );
+  }
+}
+
+function trimEnd(lines: readonly string[]): string[] {
+  const kept = [...lines];
+  while (kept.length > 0 && kept.at(-1)?.trim() === '') kept.pop();
+  return kept;
+}
+
+/** Temporary file in the page's directory (the rename is atomic only there), fsynced, then renamed over it. */
+function replaceFile(path: string, text: string, mode: number): void {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  // Created afresh (`wx`): a link left under the temporary name is replaced, never written through.
+  rmSync(temp, { force: true });
+  const fd = openSync(temp, 'wx', mode);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  try {
+    // The umask applied at creation: the page keeps exactly the mode it had.
+    chmodSync(temp, mode);
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
