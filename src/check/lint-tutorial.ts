@@ -73,11 +73,11 @@ export function lintTutorial(tutorial: Tutorial, projectRoot: string): LintProbl
  * the shared ones against every step, each target's directory against that target's steps.
  */
 function obsoleteProblems(tutorial: Tutorial, projectRoot: string): LintProblem[] {
-  const targets = Object.keys(tutorial.targets);
+  // A tutorial without targets runs on `local`, whose directory `test` judges as a target's.
+  const targets = Object.keys(tutorial.targets).length > 0 ? Object.keys(tutorial.targets) : ['local'];
   const all = new Set(tutorial.steps.map((step) => step.name));
   const found = new Map<string, string>();
-  // A tutorial without targets runs on `local`, whose directory `test` judges as a target's.
-  for (const target of ['', ...(targets.length > 0 ? targets : ['local'])]) {
+  for (const target of ['', ...targets]) {
     const ofTarget = new Set(tutorial.steps.filter((step) => !step.targets || step.targets.includes(target)).map((step) => step.name));
     const place = { projectRoot, tutorialId: tutorial.id, target };
     for (const path of obsoleteSnapshots(place, { ofTarget, all }, targets)) {
