@@ -205,6 +205,25 @@ function program(): Command {
         ...(options.id !== undefined && { id: options.id }),
       });
     });
+
+  cli
+    .command('merge-reports')
+    .description("combine the JSON reports of several test runs (a CI matrix's shards) into one JSON, JUnit, HTML or GitHub report")
+    .argument('<reports...>', 'JSON reports, as test --reporter json:FILE writes them')
+    .option(
+      '--reporter <name[:file]>',
+      'json, junit, html or github; repeatable; with :file it writes there, else to stdout (default: json)',
+      collect,
+      [],
+    )
+    .option('--output <file>', 'write the report of a single --reporter to a file')
+    .action(async (reports: string[], options: { reporter: string[]; output?: string }) => {
+      const { mergeReportsCommand } = await import('./merge-reports-command.js');
+      process.exitCode = mergeReportsCommand(reports, {
+        reporters: options.reporter,
+        ...(options.output !== undefined && { output: options.output }),
+      });
+    });
   return cli;
 }
 
