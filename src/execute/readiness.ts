@@ -5,6 +5,7 @@ import { formatDuration } from '../format/durations.js';
 import type { ConcreteReadiness } from '../format/tutorial.js';
 import { treeListensOn } from './port-owners.js';
 import { sleep } from './process-groups.js';
+import { type PortHolder, parsePortHolders, portHoldersScript } from './remote-port-holders.js';
 
 /** `note`: the step passed, but something about it is worth saying (it ended at once). */
 export type ReadinessResult = { ready: true; note?: string } | { ready: false; reason: string };
@@ -100,20 +101,23 @@ async function isReady(readiness: ConcreteReadiness | undefined, watch: Readines
   }
 }
 
+type ProbeShell = {
+  capture(body: string, timeoutMs?: number): Promise<{ exitCode: number; stdout: string }>;
+  setVariable(name: string, value: string, secret: boolean): Promise<void>;
+};
+
 /**
- * A probe run by the host's own shell: bash's /dev/tcp for a port, curl for a URL (given to the
+ * A probe run by the host's own shell. A port is ready when a process of the job's tree
+ * (`group`, the job's process group on that host) listens on it, as the host's /proc tells;
+ * where it cannot tell, when bash's /dev/tcp connects. A URL is asked with curl (given to the
  * shell as a variable's value, never as shell text).
  */
-export function shellProbe(shell: {
-  capture(body: string, timeoutMs?: number): Promise<{ exitCode: number }>;
-  setVariable(name: string, value: string, secret: boolean): Promise<void>;
-}): (readiness: NetworkReadiness) => Promise<boolean> {
+export function shellProbe(shell: ProbeShell, group?: number): (readiness: NetworkReadiness) => Promise<boolean> {
   let urlGiven: string | undefined;
   return async (readiness) => {
     if (readiness.kind === 'port') {
-      const port = readiness.port;
-      const { exitCode } = await shell.capture(`exec 3<>/dev/tcp/127.0.0.1/${port} || exec 3<>/dev/tcp/::1/${port}`, 5000);
-      return exitCode === 0;
+      const holders = group === undefined ? undefined : await remoteHolders(shell, readiness.port, group);
+      return holders ? holders.some((holder) => holder.own) : connects(shell, readiness.port);
     }
     // Once per wait, not once per poll: the URL does not change while the step gets ready.
     if (urlGiven !== readiness.url) {
@@ -123,6 +127,27 @@ export function shellProbe(shell: {
     const { exitCode } = await shell.capture('curl -fsS -o /dev/null --max-time 1 -- "$__alts_ready_url"', 5000);
     return exitCode === 0;
   };
+}
+
+/**
+ * Who listens on `port` of a remote host before a step starts, as "pid 1234 (python3)";
+ * undefined when nobody does.
+ */
+export async function remotePortUser(shell: ProbeShell, port: number): Promise<string | undefined> {
+  const holders = await remoteHolders(shell, port, 0);
+  if (holders === undefined) return (await connects(shell, port)) ? 'another process' : undefined;
+  const first = holders[0];
+  return first && `pid ${first.pid} (${first.name})`;
+}
+
+async function remoteHolders(shell: ProbeShell, port: number, group: number): Promise<PortHolder[] | undefined> {
+  const { exitCode, stdout } = await shell.capture(portHoldersScript(port, group), 5000);
+  return parsePortHolders(exitCode, stdout);
+}
+
+async function connects(shell: ProbeShell, port: number): Promise<boolean> {
+  const { exitCode } = await shell.capture(`exec 3<>/dev/tcp/127.0.0.1/${port} || exec 3<>/dev/tcp/::1/${port}`, 5000);
+  return exitCode === 0;
 }
 
 export function describeReadiness(readiness: ConcreteReadiness | undefined): string {

@@ -5,7 +5,7 @@ import { definedFunctions, mayChangeState } from '../execute/may-change-state.js
 import { OutputRecorder } from '../execute/output-recorder.js';
 import { portUser } from '../execute/port-owners.js';
 import { sleep } from '../execute/process-groups.js';
-import { describeReadiness, shellProbe, waitUntilReady } from '../execute/readiness.js';
+import { describeReadiness, remotePortUser, shellProbe, waitUntilReady } from '../execute/readiness.js';
 import { maskText } from '../execute/secret-masker.js';
 import type { BackgroundJob, ShellSession, StepOutcome } from '../execute/shell-session.js';
 import type { ConcreteReadiness } from '../format/tutorial.js';
@@ -161,9 +161,15 @@ export class StepRunner {
     }
     const shell = await this.options.hosts.get(step.host, step.hostSpec);
     // A port somebody else already listens on would make any wait meaningless.
-    const user = ready?.kind === 'port' && shell.localPid !== undefined ? portUser(shell.localPid, ready.port) : undefined;
+    const user =
+      ready?.kind !== 'port'
+        ? undefined
+        : shell.localPid !== undefined
+          ? portUser(shell.localPid, ready.port)
+          : await remotePortUser(shell, ready.port);
     if (ready?.kind === 'port' && user !== undefined) {
-      const reason = `port ${ready.port} is already in use by ${user} before the step started`;
+      const where = shell.localPid === undefined ? ` on host ${step.host}` : '';
+      const reason = `port ${ready.port}${where} is already in use by ${user} before the step started`;
       return { ...base, status: 'failed', timedOut: false, durationMs: 0, output: recorder.finish(), outputBytes: 0, reason };
     }
     const job = await shell.startBackground(step.command, step.cwdPath, (chunk) => recorder.write(chunk));
@@ -172,7 +178,7 @@ export class StepRunner {
       ended: job.ended,
       timeoutMs: step.timeoutMs,
       ...(this.options.signal && { signal: this.options.signal }),
-      ...(step.hostSpec.kind !== 'local' && { probe: shellProbe(shell) }),
+      ...(step.hostSpec.kind !== 'local' && { probe: shellProbe(shell, job.group) }),
       ...(shell.localPid !== undefined && { group: job.group }),
     });
     const durationMs = performance.now() - started;

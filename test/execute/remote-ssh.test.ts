@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { openHost } from '../../src/execute/open-host.js';
+import { remotePortUser, shellProbe } from '../../src/execute/readiness.js';
 import type { ShellSession } from '../../src/execute/shell-session.js';
 import { type SshServer, startSshServer } from '../support/ssh-server.js';
 import { isAlive, readPid, runStep, taggedProcesses, waitFor } from './helpers.js';
@@ -145,6 +146,26 @@ describe('ssh hosts', () => {
     expect(outcome.interrupted).toBe(true);
     expect(await waitFor(() => inside(/sleep 315/).length === 0)).toBe(true);
     expect((await runStep(shell, 'command', 'echo ok')).output).toBe('ok\n');
+  });
+
+  it('ready=port: only a listener of the job itself counts, and a port taken before the step is named', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const listen = `exec node -e 'require("net").createServer().listen(${port}, "127.0.0.1")'`;
+    // Somebody else's server on the host, started over another connection.
+    const other = await openSsh();
+    const theirs = await other.startBackground(listen, undefined, () => {});
+    const shell = await openSsh();
+    let user: string | undefined;
+    for (let tries = 0; tries < 200 && user === undefined; tries++) {
+      user = await remotePortUser(shell, port);
+      if (user === undefined) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(user).toMatch(/^pid \d+ \(node\)$/);
+    expect(await remotePortUser(shell, port === 40_000 ? 39_999 : port + 1)).toBeUndefined();
+    // A job that does not listen is not made ready by their server; theirs is.
+    const mine = await shell.startBackground('sleep 317', undefined, () => {});
+    expect(await shellProbe(shell, mine.group)({ kind: 'port', port })).toBe(false);
+    expect(await shellProbe(shell, theirs.group)({ kind: 'port', port })).toBe(true);
   });
 
   it('stream a background step while later steps run, and stop it at close', async () => {
