@@ -3,12 +3,14 @@ import {
   chmodSync,
   closeSync,
   constants,
+  fchownSync,
   fsyncSync,
   lstatSync,
   openSync,
   readFileSync,
   renameSync,
   rmSync,
+  type Stats,
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -52,7 +54,7 @@ export function writeShownOutput(file: string, stepName: string, lines: readonly
   const written = linesForBlock(lines, span.block);
   const updated = updatePage(text, [{ span, lines: written }]);
   checkRoundTrip(before, parseTutorial(updated, shown, id), stepName, written);
-  replaceFile(path, updated, stat.mode & 0o7777);
+  replaceFile(path, updated, stat);
   return span.line;
 }
 
@@ -63,9 +65,9 @@ export function writeShownOutput(file: string, stepName: string, lines: readonly
  */
 export function installedTutorialNote(file: string, projectRoot: string, cwd: string): string | undefined {
   if (!isInstalledPackage(projectRoot)) return undefined;
-  const copy = join(cwd, 'tutorials', basename(file));
-  const shownCopy = relative(cwd, copy);
-  return `${displayPath(resolve(file))} comes with the installed alts-tutor package, whose files -u never writes: copy it to ${shownCopy} (cp ${resolve(file)} ${shownCopy}, and its snapshots/ and steps/ with it) and run -u there`;
+  const copy = relative(cwd, join(cwd, 'tutorials', basename(file)));
+  const id = basename(file, '.md');
+  return `${displayPath(resolve(file))} comes with the installed alts-tutor package, whose files -u never writes: a copy of your own would go in ${copy} (mkdir -p tutorials && cp ${resolve(file)} tutorials/, with its steps/${id}/ and snapshots/${id}/ if it has them), where -u updates it`;
 }
 
 /** True when `dir` is inside the running package and that package sits in a node_modules directory. */
@@ -105,14 +107,19 @@ function trimEnd(lines: readonly string[]): string[] {
   return kept;
 }
 
-/** Temporary file in the page's directory (the rename is atomic only there), fsynced, then renamed over it. */
-function replaceFile(path: string, text: string, mode: number): void {
+/**
+ * Temporary file in the page's directory (the rename is atomic only there), fsynced, then
+ * renamed over it, with the page's mode (and, run as root, its owner) kept.
+ */
+function replaceFile(path: string, text: string, stat: Stats): void {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const mode = stat.mode & 0o7777;
   // Created afresh (`wx`): a link left under the temporary name is replaced, never written through.
   rmSync(temp, { force: true });
   const fd = openSync(temp, 'wx', mode);
   try {
     writeSync(fd, text);
+    if (process.geteuid?.() === 0) fchownSync(fd, stat.uid, stat.gid);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);

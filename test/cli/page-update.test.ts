@@ -1,5 +1,17 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, makeProject, removeProjects, runCli } from './helpers.js';
@@ -125,6 +137,19 @@ describe('-u rewrites the output the page shows, in place', () => {
   });
 });
 
+describe('pages -u does not write', () => {
+  it('a page that is a symbolic link is refused (exit 2), and the file it points to is left as it was', async () => {
+    const { dir, page, cli } = project();
+    const real = join(dir, 'real.md');
+    renameSync(page, real);
+    symlinkSync(real, page);
+    const result = await cli(['run', 'pages', '-u', '--yes']);
+    expect(result.stderr).toContain('refusing to write tutorials/pages.md: it is a symbolic link');
+    expect(result.code).toBe(2);
+    expect(readFileSync(real, 'utf8')).toBe(PAGE);
+  });
+});
+
 describe('the page and the snapshot agree', () => {
   /** A project whose page is stale: -u (before it wrote pages) put the new output in a side file. */
   async function stale() {
@@ -186,7 +211,7 @@ describe('a tutorial that came with the installed package', () => {
     mkdirSync(user);
     const result = await runCliFrom(join(installed, 'bin', 'alts-tutor.js'), ['run', 'pages', '-u', '--yes'], user, home);
     expect(result.stderr).toContain(
-      `${bundled} comes with the installed alts-tutor package, whose files -u never writes: copy it to tutorials/pages.md`,
+      `${bundled} comes with the installed alts-tutor package, whose files -u never writes: a copy of your own would go in tutorials/pages.md (mkdir -p tutorials && cp ${bundled} tutorials/, with its steps/pages/ and snapshots/pages/ if it has them), where -u updates it\n`,
     );
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.code).toBe(2);
