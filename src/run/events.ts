@@ -12,6 +12,8 @@ export interface StepResult {
   durationMs: number;
   attempts: number;
   logPath?: string;
+  /** Why the log file stops short of the output (a full disk); its last line says so too. */
+  logCut?: string;
   output: string;
   outputBytes: number;
   /** For scripts: the script line (1-based) of the failing command. */

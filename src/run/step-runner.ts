@@ -133,6 +133,7 @@ export class StepRunner {
         durationMs: outcome.durationMs,
         output,
         outputBytes: recorder.bytes,
+        ...(recorder.logCut !== undefined && { logCut: recorder.logCut }),
         ...(outcome.errorLine !== undefined && reason !== undefined && { errorLine: outcome.errorLine }),
         ...(reason !== undefined && { reason }),
       };

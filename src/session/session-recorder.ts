@@ -20,6 +20,7 @@ export class SessionRecorder {
         ...(result.exitCode !== undefined && { exitCode: result.exitCode }),
         durationMs: Math.round(result.durationMs),
         ...(result.logPath !== undefined && { logPath: result.logPath }),
+        ...(result.logCut !== undefined && { logCut: result.logCut }),
         ...(result.reason !== undefined && { reason: result.reason }),
         finishedAt: new Date().toISOString(),
       },

@@ -16,6 +16,8 @@ export interface SessionStep {
   exitCode?: number;
   durationMs?: number;
   logPath?: string;
+  /** Why the log stops short (a full disk). */
+  logCut?: string;
   reason?: string;
   finishedAt?: string;
 }

@@ -40,6 +40,11 @@ describe.runIf(canMount)('a run whose state home fills up', () => {
     const logs = join(home, 'sessions', session as string, 'logs');
     const log = readFileSync(join(logs, '001-fill.log'), 'utf8');
     expect(log.endsWith('\n[alts-tutor: log cut here: no space left on device]\n')).toBe(true);
+    // The step's record says so too, for status and reports.
+    const recorded = ['session.json', 'journal.jsonl']
+      .map((name) => readFileSync(join(home, 'sessions', session as string, name), { encoding: 'utf8', flag: 'r' }))
+      .join('');
+    expect(recorded).toContain('"logCut":"no space left on device"');
     // With room again, the session is whole: nothing is left "running".
     rmSync(join(logs, '001-fill.log'));
     const status = await runCli(['status'], { cwd: dir, env });
