@@ -45,6 +45,7 @@ export function parseTutorial(markdown: string, file: string, id: string): Tutor
     variables: frontMatter.variables,
     steps: builder.steps,
     frontMatterLine: bodyLine > 1 ? 1 : 0,
+    ...(builder.closing !== '' && { closing: builder.closing }),
   };
   checkReferences(tutorial);
   return tutorial;
@@ -68,6 +69,8 @@ class StepBuilder {
   private section = '';
   private readonly sectionCounts = new Map<string, number>();
   private prose: string[] = [];
+  /** Everything since the last shell block, headings included: the next step's lead, or the closing prose. */
+  private page: string[] = [];
   /** Steps of the last shell block while only blank space follows it: an output block may attach. */
   private lastBlockSteps: Step[] = [];
   /** Index into `lines` from which nested tokens are searched for. */
@@ -77,6 +80,10 @@ class StepBuilder {
     private readonly lines: string[],
     private readonly firstLine: number,
   ) {}
+
+  get closing(): string {
+    return this.page.join('').trim();
+  }
 
   /**
    * `start` is the body line index where `tokens` begin when it is known exactly (top level).
@@ -101,8 +108,10 @@ class StepBuilder {
     switch (token.type) {
       case 'space':
         this.prose.push(token.raw);
+        this.page.push(token.raw);
         return;
       case 'heading':
+        this.page.push(token.raw);
         this.section = token.text;
         this.firstHeading ??= token.depth === 1 ? token.text : undefined;
         this.prose = [];
@@ -131,6 +140,7 @@ class StepBuilder {
     }
     // Everything else is prose; a list or quote without code blocks keeps its raw Markdown (markers included).
     this.prose.push(token.raw);
+    this.page.push(token.raw);
     this.lastBlockSteps = [];
   }
 
@@ -167,6 +177,7 @@ class StepBuilder {
     }
     if (!isShell) {
       this.prose.push(token.raw);
+      this.page.push(token.raw);
       this.lastBlockSteps = [];
       return;
     }
@@ -176,6 +187,9 @@ class StepBuilder {
         : [this.makeStep(token.text, fenceLine + 1, 'script', attributes)];
     this.lastBlockSteps = steps;
     this.prose = [];
+    const lead = this.page.join('').trim();
+    if (lead !== '' && steps[0]) steps[0].lead = lead;
+    this.page = [];
   }
 
   private transcriptSteps(token: Tokens.Code, index: number, attributes: StepAttributes): Step[] {

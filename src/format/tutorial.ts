@@ -12,6 +12,8 @@ export interface Tutorial {
   steps: Step[];
   /** Line where the front matter starts (1) or 0 when there is none. */
   frontMatterLine: number;
+  /** Markdown after the last step (its closing prose); absent when nothing follows it. */
+  closing?: string;
 }
 
 export interface Target {
@@ -103,6 +105,8 @@ export interface Step {
   section: string;
   /** Markdown between the previous step (or heading) and this one. */
   prose: string;
+  /** Markdown between the previous step's block (or the page's start) and this one, headings included: what the page shows before it. */
+  lead?: string;
   /** `script`: an sh block run as one script with errexit; `command`: one `$ ` line of a transcript. */
   kind: 'script' | 'command';
   command: string;
