@@ -70,7 +70,7 @@ describe('.github/workflows/tutorials.yml', () => {
   });
 
   it('its test and merge commands, run on a local project, write the reports the next step uploads', async () => {
-    const project = reportProject();
+    const project = await reportProject();
     projects.push(project);
     const summary = join(project.dir, 'summary.md');
     const env = { ...project.env, GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary, CI: 'true' };

@@ -10,8 +10,8 @@ afterAll(() => {
   for (const project of projects.splice(0)) project.remove();
 });
 
-function project() {
-  const made = reportProject();
+async function project() {
+  const made = await reportProject();
   projects.push(made);
   const cli = (args: string[]) => runCli(args, { cwd: made.dir, env: made.env });
   return { ...made, cli };
@@ -36,7 +36,7 @@ function testcases(file: string): string[] {
 
 describe('merge-reports', () => {
   it('the JSON reports of --shard 1/3, 2/3 and 3/3 merge into the testcases of one unsharded run', async () => {
-    const { dir, cli } = project();
+    const { dir, cli } = await project();
     const common = ['test', '--target', 'local', '--ci'];
     const whole = await cli([...common, '--reporter', 'junit:whole.xml', '--reporter', 'json:whole.json']);
     expect(whole.code).toBe(1);
@@ -92,7 +92,7 @@ describe('merge-reports', () => {
   });
 
   it('writes JSON to stdout by default', async () => {
-    const { cli } = project();
+    const { cli } = await project();
     await cli(['test', 'bravo', '--reporter', 'json:b.json']);
     const merged = await cli(['merge-reports', 'b.json']);
     expect(merged.code).toBe(0);
@@ -104,7 +104,7 @@ describe('merge-reports', () => {
   });
 
   it('refuses what is not a JSON report of alts-tutor, naming the file and line, with exit 2', async () => {
-    const { dir, cli } = project();
+    const { dir, cli } = await project();
     await cli(['test', 'bravo', '--reporter', 'json:good.json']);
     const good = readFileSync(join(dir, 'good.json'), 'utf8');
     writeFileSync(join(dir, 'cut.json'), good.slice(0, good.length - 20));

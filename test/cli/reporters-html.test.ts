@@ -26,7 +26,7 @@ function chromium(dir: string, args: string[]): Promise<string> {
 
 describe.skipIf(lacks('chromium', import.meta.url))('the HTML report in a browser', () => {
   it('opens from its file alone, runs nothing a document put in it, and shows the failed step diff (screenshot)', async () => {
-    const project = reportProject();
+    const project = await reportProject();
     projects.push(project);
     // A title that would run script and fetch an image if it reached the page as markup.
     writeFileSync(

@@ -10,8 +10,8 @@ afterAll(() => {
   for (const project of projects.splice(0)) project.remove();
 });
 
-function project() {
-  const made = reportProject();
+async function project() {
+  const made = await reportProject();
   projects.push(made);
   const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { cwd: made.dir, env: { ...made.env, ...env } });
   return { ...made, cli };
@@ -28,7 +28,7 @@ const parseXml = (text: string) =>
 
 describe('test with several reporters', () => {
   it('writes plain to stdout and JUnit, HTML and JSON to their files from one run, none holding the secret', async () => {
-    const { dir, cli } = project();
+    const { dir, cli } = await project();
     const result = await cli([
       'test',
       '--target',
@@ -95,7 +95,7 @@ describe('test with several reporters', () => {
   });
 
   it('--reporter junit --output F still writes the one report to F', async () => {
-    const { dir, cli } = project();
+    const { dir, cli } = await project();
     const result = await cli(['test', 'bravo', '--reporter', 'junit', '--output', 'j.xml']);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
@@ -108,7 +108,7 @@ describe('test with several reporters', () => {
     [['--reporter', 'json', '--reporter', 'junit'], 'alts-tutor: --reporter json and junit would both write to stdout'],
     [['--reporter', 'junit', '--reporter', 'html', '--output', 'x'], 'alts-tutor: --output goes with a single --reporter'],
   ])('refuses %j with one line and exit 2, before running anything', async (args, line) => {
-    const { home, cli } = project();
+    const { home, cli } = await project();
     const result = await cli(['test', 'bravo', ...args]);
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n')[0]).toBe(line);
@@ -120,7 +120,7 @@ describe('test with several reporters', () => {
 
 describe('the github reporter', () => {
   it('under GitHub Actions: annotations at the failing lines beside the plain report, and a job summary appended', async () => {
-    const { dir, cli } = project();
+    const { dir, cli } = await project();
     const summaryFile = join(dir, 'step-summary.md');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(summaryFile, '# earlier step\n');

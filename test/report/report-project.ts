@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../support/processes.js';
 
 /** The secret the `echo-secret` tutorial prints; no report may hold it. */
 export const SECRET = 'hunter2-do-not-leak';
@@ -18,8 +19,9 @@ const TUTORIALS: Record<string, string> = {
 /**
  * A small project of local tutorials for the reporter tests: passing, mismatching, failing at a
  * script line, skipped under `--target local` (it has only `far`), printing a secret, broken.
+ * A whole-project test also runs the bundled `hello`, whose service gets a port of its own.
  */
-export function reportProject(): { dir: string; home: string; env: NodeJS.ProcessEnv; remove(): void } {
+export async function reportProject(): Promise<{ dir: string; home: string; env: NodeJS.ProcessEnv; remove(): void }> {
   const dir = mkdtempSync(join(tmpdir(), 'alts-report-'));
   mkdirSync(join(dir, 'tutorials'));
   for (const [id, text] of Object.entries(TUTORIALS)) writeFileSync(join(dir, 'tutorials', `${id}.md`), text);
@@ -27,7 +29,7 @@ export function reportProject(): { dir: string; home: string; env: NodeJS.Proces
   return {
     dir,
     home,
-    env: { ALTS_TUTOR_HOME: home, TOKEN: SECRET, TMPDIR: dir, ALTS_TUTOR_LAB_PREFIX: 'atrep-' },
+    env: { ALTS_TUTOR_HOME: home, TOKEN: SECRET, TMPDIR: dir, ALTS_TUTOR_LAB_PREFIX: 'atrep-', PORT: String(await freePort()) },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
