@@ -59,22 +59,23 @@ export function writeShownOutput(file: string, stepName: string, lines: readonly
 }
 
 /**
- * For a tutorial that came with the installed package (an npx cache, a global install), the one
- * line that says it is never written and where a local copy would go; undefined for a
- * project's own tutorial. A checkout of alts-tutor itself is a project: its tutorials are its own.
+ * For a tutorial that comes with alts-tutor itself rather than with the project being worked on
+ * (an npx cache, a global install, or a checkout of alts-tutor run from another directory), the
+ * one line that says it is never written and where a copy of one's own would go; undefined for
+ * the project's own tutorial. Run inside a checkout of alts-tutor, its tutorials are its own.
  */
 export function installedTutorialNote(file: string, projectRoot: string, cwd: string): string | undefined {
-  if (!isInstalledPackage(projectRoot)) return undefined;
+  if (!comesWithPackage(projectRoot, cwd)) return undefined;
   const copy = relative(cwd, join(cwd, 'tutorials', basename(file)));
   const id = basename(file, '.md');
-  return `${displayPath(resolve(file))} comes with the installed alts-tutor package, whose files -u never writes: a copy of your own would go in ${copy} (mkdir -p tutorials && cp ${resolve(file)} tutorials/, with its steps/${id}/ and snapshots/${id}/ if it has them), where -u updates it`;
+  return `${displayPath(resolve(file))} comes with alts-tutor, not with this project, and -u never writes it: a copy of your own would go in ${copy} (mkdir -p tutorials && cp ${resolve(file)} tutorials/, with its steps/${id}/ and snapshots/${id}/ if it has them), where -u updates it`;
 }
 
-/** True when `dir` is inside the running package and that package sits in a node_modules directory. */
-function isInstalledPackage(dir: string): boolean {
+/** True when `dir` is inside the running package, and that package is installed (under node_modules) or not where `cwd` is. */
+function comesWithPackage(dir: string, cwd: string): boolean {
   const root = resolve(PACKAGE_ROOT);
-  const inside = resolve(dir) === root || resolve(dir).startsWith(`${root}${sep}`);
-  return inside && root.split(sep).includes('node_modules');
+  const under = (path: string) => resolve(path) === root || resolve(path).startsWith(`${root}${sep}`);
+  return under(dir) && (root.split(sep).includes('node_modules') || !under(cwd));
 }
 
 function decodePage(bytes: Buffer, shown: string): string {

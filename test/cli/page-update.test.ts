@@ -195,29 +195,54 @@ describe('the page and the snapshot agree', () => {
   });
 });
 
-describe('a tutorial that came with the installed package', () => {
-  it('is never written by -u: one line says where a local copy would go, and nothing is written there', async () => {
-    const { dir, home } = makeProject('cli');
-    // The package as npm installs it: bin/, dist/ and tutorials/ under node_modules/alts-tutor.
+describe('a tutorial that comes with alts-tutor, not with the project', () => {
+  /** A copy of the package (bin/, dist/, package.json) at `at`, with the page as its bundled tutorial. */
+  function packageAt(at: string): { bin: string; bundled: string } {
     const root = resolve(BIN, '..', '..');
-    const installed = join(dir, 'cache', 'node_modules', 'alts-tutor');
-    mkdirSync(join(installed, 'tutorials'), { recursive: true });
+    mkdirSync(join(at, 'tutorials'), { recursive: true });
     for (const part of ['bin', 'dist', 'package.json']) {
-      cpSync(join(root, part), join(installed, part), { recursive: true, filter: (source) => !source.endsWith('.map') });
+      cpSync(join(root, part), join(at, part), { recursive: true, filter: (source) => !source.endsWith('.map') });
     }
-    const bundled = join(installed, 'tutorials', 'pages.md');
+    const bundled = join(at, 'tutorials', 'pages.md');
     writeFileSync(bundled, PAGE);
+    return { bin: join(at, 'bin', 'alts-tutor.js'), bundled };
+  }
+
+  const refusal = (bundled: string) =>
+    `${bundled} comes with alts-tutor, not with this project, and -u never writes it: a copy of your own would go in tutorials/pages.md (mkdir -p tutorials && cp ${bundled} tutorials/, with its steps/pages/ and snapshots/pages/ if it has them), where -u updates it\n`;
+
+  it('installed (an npx cache): -u writes nothing, and one line says where a copy of one’s own would go', async () => {
+    const { dir, home } = makeProject('cli');
+    const installed = join(dir, 'cache', 'node_modules', 'alts-tutor');
+    const { bin, bundled } = packageAt(installed);
     const user = join(dir, 'elsewhere');
     mkdirSync(user);
-    const result = await runCliFrom(join(installed, 'bin', 'alts-tutor.js'), ['run', 'pages', '-u', '--yes'], user, home);
-    expect(result.stderr).toContain(
-      `${bundled} comes with the installed alts-tutor package, whose files -u never writes: a copy of your own would go in tutorials/pages.md (mkdir -p tutorials && cp ${bundled} tutorials/, with its steps/pages/ and snapshots/pages/ if it has them), where -u updates it\n`,
-    );
+    const result = await runCliFrom(bin, ['run', 'pages', '-u', '--yes'], user, home);
+    expect(result.stderr).toContain(refusal(bundled));
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.code).toBe(2);
     expect(readFileSync(bundled, 'utf8')).toBe(PAGE);
     expect(existsSync(join(user, 'tutorials'))).toBe(false);
     expect(existsSync(join(installed, 'snapshots'))).toBe(false);
+    // Inside the installed package too: it is still not a project.
+    const inside = await runCliFrom(bin, ['run', 'pages', '-u', '--yes'], installed, home);
+    expect(inside.code).toBe(2);
+    expect(readFileSync(bundled, 'utf8')).toBe(PAGE);
+  });
+
+  it('a checkout of alts-tutor: run from another directory -u leaves its tutorials alone; run in the checkout, it updates them', async () => {
+    const { dir, home } = makeProject('cli');
+    const checkout = join(dir, 'checkout');
+    const { bin, bundled } = packageAt(checkout);
+    const user = join(dir, 'elsewhere');
+    mkdirSync(user);
+    const outside = await runCliFrom(bin, ['test', 'pages', '-u'], user, home);
+    expect(outside.stdout + outside.stderr).toContain(refusal(bundled).trim());
+    expect(outside.code).toBe(1);
+    expect(readFileSync(bundled, 'utf8')).toBe(PAGE);
+    const inside = await runCliFrom(bin, ['test', 'pages', '-u'], checkout, home);
+    expect(inside.code).toBe(0);
+    expect(readFileSync(bundled, 'utf8')).toContain('hello ${NAME}');
   });
 });
 
