@@ -58,20 +58,21 @@ function ansiCQuoted(text: string): string {
  * sequence, is held back until the next chunk; `flush` releases it.
  */
 export class SecretMasker {
-  /** Every form of every secret, as latin1 text of its UTF-8 bytes, longest first. */
-  private readonly patterns: string[];
+  /** Every form of every secret, as latin1 text of its UTF-8 bytes, longest first, as one pattern. */
+  private readonly patterns: RegExp | undefined;
   private readonly holdBack: number;
   private carry = '';
 
   constructor(secrets: readonly string[]) {
     const forms = new Set(secrets.flatMap(secretForms).map((form) => Buffer.from(form).toString('latin1')));
     // Longest first, so that a value containing another is masked whole.
-    this.patterns = [...forms].sort((a, b) => b.length - a.length);
-    this.holdBack = Math.max(0, ...this.patterns.map((pattern) => pattern.length - 1));
+    const sorted = [...forms].sort((a, b) => b.length - a.length);
+    this.patterns = sorted.length === 0 ? undefined : new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+    this.holdBack = Math.max(0, ...sorted.map((form) => form.length - 1));
   }
 
   push(chunk: Buffer): Buffer {
-    if (this.patterns.length === 0) return chunk;
+    if (this.patterns === undefined) return chunk;
     const text = this.carry + chunk.toString('latin1');
     const open = text.length - (OPEN_SEQUENCE.exec(text.slice(-MAX_OPEN_SEQUENCE))?.[0].length ?? 0);
     const { masked, rest } = this.mask(text.slice(0, open), false);
@@ -91,7 +92,7 @@ export class SecretMasker {
    */
   private mask(text: string, final: boolean): { masked: string; rest: string } {
     const { visible, at } = withoutSequences(text);
-    const matches = findMatches(visible, this.patterns);
+    const matches = this.patterns ? findMatches(visible, this.patterns) : [];
     let cut = final ? visible.length : Math.max(0, visible.length - this.holdBack);
     for (const [start, end] of matches) if (start < cut && end > cut) cut = start;
     const cutAt = cut === visible.length ? text.length : at(cut);
@@ -109,33 +110,47 @@ export class SecretMasker {
 /** The text without its escape sequences, and where each of its characters stands in the text. */
 function withoutSequences(text: string): { visible: string; at: (index: number) => number } {
   if (!text.includes('\x1b')) return { visible: text, at: (index) => index };
-  const offsets: number[] = [];
-  let visible = '';
+  // Runs of visible text: where each starts in the visible text and in the text.
+  const starts: number[] = [];
+  const origins: number[] = [];
+  const pieces: string[] = [];
+  let visibleLength = 0;
   let from = 0;
+  const run = (end: number) => {
+    if (end <= from) return;
+    starts.push(visibleLength);
+    origins.push(from);
+    pieces.push(text.slice(from, end));
+    visibleLength += end - from;
+  };
   for (const sequence of text.matchAll(ESCAPE_SEQUENCES)) {
-    visible += text.slice(from, sequence.index);
-    for (let i = from; i < sequence.index; i++) offsets.push(i);
+    run(sequence.index);
     from = sequence.index + sequence[0].length;
   }
-  visible += text.slice(from);
-  for (let i = from; i < text.length; i++) offsets.push(i);
-  return { visible, at: (index) => offsets[index] ?? text.length };
+  run(text.length);
+  const at = (index: number): number => {
+    if (index >= visibleLength) return text.length;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((starts[middle] ?? 0) <= index) low = middle;
+      else high = middle - 1;
+    }
+    return (origins[low] ?? 0) + index - (starts[low] ?? 0);
+  };
+  return { visible: pieces.join(''), at };
 }
 
-/** Non-overlapping occurrences, longer patterns first, in order of position. */
-function findMatches(text: string, patterns: readonly string[]): Array<[number, number]> {
+/** Non-overlapping occurrences, in order of position; at one position, the longest. */
+function findMatches(text: string, patterns: RegExp): Array<[number, number]> {
   const found: Array<[number, number]> = [];
-  let taken: Uint8Array | undefined;
-  for (const pattern of patterns) {
-    for (let start = text.indexOf(pattern); start !== -1; start = text.indexOf(pattern, start + 1)) {
-      const end = start + pattern.length;
-      taken ??= new Uint8Array(text.length);
-      if (taken.subarray(start, end).includes(1)) continue;
-      taken.fill(1, start, end);
-      found.push([start, end]);
-    }
-  }
-  return found.sort((a, b) => a[0] - b[0]);
+  for (const match of text.matchAll(patterns)) found.push([match.index, match.index + match[0].length]);
+  return found;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /** Masks secret values in a string (messages, reasons, commands shown to the user). */
