@@ -44,7 +44,12 @@ function program(): Command {
     .option('--dry-run', 'print every step and its host; run nothing')
     .option('--cleanup', 'run teardown steps after a failure too')
     .option('-u, --update-snapshots', 'write the actual output of the steps that ran as their snapshots')
-    .addOption(new Option('--reporter <name>', 'output format').choices(['pretty', 'plain', 'json']))
+    .option(
+      '--reporter <name[:file]>',
+      'pretty (the TUI), plain or json on stdout, and junit, html, json, github with :file; repeatable (default: the TUI on a terminal, else plain)',
+      collect,
+      [],
+    )
     .action(async (tutorial: string, options: Record<string, unknown>) => {
       const { runCommand } = await import('./run-command.js');
       process.exitCode = await runCommand(tutorial, {
@@ -60,7 +65,7 @@ function program(): Command {
         dryRun: Boolean(options.dryRun),
         cleanup: Boolean(options.cleanup),
         updateSnapshots: Boolean(options.updateSnapshots),
-        reporter: options.reporter as 'pretty' | 'plain' | 'json' | undefined,
+        reporters: options.reporter as string[],
       });
     });
   cli
@@ -81,6 +86,7 @@ function program(): Command {
     .option('--output <file>', 'write the report of a single --reporter to a file')
     .option('--shard <i/n>', 'run the i-th of n shares of the tutorials')
     .option('-i, --interactive', 'review each mismatch on the terminal: accept (as -u writes), skip, accept all, quit')
+    .option('--watch', 'after the first run, rerun the tutorials whose files change (the tutorial, its steps/, its snapshots) until Ctrl-C')
     .action(async (tutorials: string[], options: Record<string, unknown>) => {
       const { testCommand } = await import('./test-command.js');
       process.exitCode = await testCommand(tutorials, {
@@ -93,6 +99,7 @@ function program(): Command {
         ...(options.output !== undefined && { output: options.output as string }),
         ...(options.shard !== undefined && { shard: options.shard as string }),
         interactive: Boolean(options.interactive),
+        watch: Boolean(options.watch),
       });
     });
   cli

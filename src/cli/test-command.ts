@@ -6,6 +6,7 @@ import { openReporters } from '../report/reporters.js';
 import { parseShard, testTutorials } from '../run/test-tutorials.js';
 import { interruptHandler, targetProbe } from './process-hooks.js';
 import { openReview, withReview } from './review-mismatches.js';
+import { watchTests } from './watch-tests.js';
 
 export interface TestCommandOptions {
   target?: string;
@@ -20,6 +21,8 @@ export interface TestCommandOptions {
   shard?: string;
   /** `-i`: review each mismatch on the terminal (accept, skip, accept all, quit). */
   interactive?: boolean;
+  /** `--watch`: after the first run, rerun the tutorials whose files change, until Ctrl-C. */
+  watch?: boolean;
 }
 
 /** `alts-tutor test`: reporters and files around the test service. */
@@ -43,7 +46,10 @@ export async function testCommand(tutorials: string[], options: TestCommandOptio
   // Problems and notes never mix into a machine-readable report on stdout.
   const toHuman = reporters.plainOnStdout ? stdout.write : stderr;
   try {
-    const summary = await testTutorials(
+    const test = options.watch
+      ? watchTests({ ...stdout, isTTY: Boolean(process.stdout.isTTY), paint: paintFor(process.stdout) })
+      : testTutorials;
+    const summary = await test(
       {
         tutorials,
         vars: options.vars,
