@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { COMPARE_LIMIT_BYTES, type OutputChecker } from '../check/output-checker.js';
+import { UserError } from '../errors.js';
 import { definedFunctions, mayChangeState } from '../execute/may-change-state.js';
 import { OutputRecorder } from '../execute/output-recorder.js';
 import { portUser } from '../execute/port-owners.js';
@@ -209,6 +210,13 @@ export class StepRunner {
   async acceptOutput(step: PlannedStep, result: StepResult): Promise<string> {
     const { checker } = this.options;
     if (!checker) throw new Error('BUG: accepting output needs an output checker');
+    // Past the compare limit the output is never read back (a 1 GB log must not cost 1 GB).
+    if (result.outputBytes > COMPARE_LIMIT_BYTES) {
+      const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+      throw new UserError(
+        `the output of ${step.name} is too large to keep as its expected output (${megabytes(result.outputBytes)} > ${megabytes(COMPARE_LIMIT_BYTES)}); its whole output is in its log`,
+      );
+    }
     const truncated = result.outputBytes > Buffer.byteLength(result.output);
     const output = truncated && result.logPath ? await readFile(result.logPath, 'utf8') : result.output;
     return checker.accept(step, output);
