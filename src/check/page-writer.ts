@@ -17,7 +17,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { LineError, TutorialError, UserError } from '../errors.js';
 import { displayPath } from '../format/catalog.js';
 import { parseTutorial } from '../format/parse-tutorial.js';
-import type { Step, Tutorial } from '../format/tutorial.js';
+import type { Tutorial } from '../format/tutorial.js';
 import { decodeTutorialText } from '../format/tutorial-text.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { linesForBlock, updatePage } from './page-update.js';
@@ -30,7 +30,12 @@ import { linesForBlock, updatePage } from './page-update.js';
  * killed meanwhile leaves the old page or the new one. Returns the line the output starts at.
  * Refuses (exit 2) a page that is a symbolic link or that this user may not write.
  */
-export function writeShownOutput(file: string, stepName: string, lines: readonly string[]): number {
+export function writeShownOutput(
+  file: string,
+  stepName: string,
+  lines: readonly string[],
+  stillMatches: (shown: string[]) => boolean,
+): number {
   const path = resolve(file);
   const shown = displayPath(path);
   const stat = lstatSync(path);
@@ -53,8 +58,9 @@ export function writeShownOutput(file: string, stepName: string, lines: readonly
   if (!span) throw new UserError(`${shown} no longer shows the output of step "${stepName}" (it changed during the run); run -u again`);
   const written = linesForBlock(lines, span.block);
   const updated = updatePage(text, [{ span, lines: written }]);
-  checkRoundTrip(before, parseTutorial(updated, shown, id), stepName, written);
-  replaceFile(path, updated, stat);
+  checkRoundTrip(before, parseTutorial(updated, shown, id), stepName, written, stillMatches);
+  // Unchanged bytes are not written again: a watcher of the page sees no change.
+  if (updated !== text) replaceFile(path, updated, stat);
   return span.line;
 }
 
@@ -88,16 +94,26 @@ function decodePage(bytes: Buffer, shown: string): string {
 }
 
 /**
- * The new page must parse to the same steps, with the step's output exactly the lines written:
- * otherwise the update would change what the tutorial runs, and nothing is written.
+ * The new page must parse to the same steps, with the step's output the lines written (or lines
+ * that still match the output: Markdown turns a tab inside a list item into spaces); otherwise
+ * nothing is written.
  */
-function checkRoundTrip(before: Tutorial, after: Tutorial, stepName: string, written: readonly string[]): void {
+function checkRoundTrip(
+  before: Tutorial,
+  after: Tutorial,
+  stepName: string,
+  written: readonly string[],
+  stillMatches: (shown: string[]) => boolean,
+): void {
   const commands = (tutorial: Tutorial) => JSON.stringify(tutorial.steps.map((step) => [step.name, step.command, step.exit]));
-  const shownLines = (step: Step | undefined) => trimEnd(step?.expected?.lines ?? []);
-  const step = after.steps.find((candidate) => candidate.name === stepName);
-  if (commands(before) !== commands(after) || JSON.stringify(shownLines(step)) !== JSON.stringify(trimEnd(written))) {
-    throw new Error(
-      `BUG: writing the output of step "${stepName}" into ${after.file} would change what the page means; nothing was written`,
+  if (commands(before) !== commands(after)) {
+    throw new Error(`BUG: writing the output of step "${stepName}" into ${after.file} would change its steps; nothing was written`);
+  }
+  const shownLines = trimEnd(after.steps.find((candidate) => candidate.name === stepName)?.expected?.lines ?? []);
+  if (JSON.stringify(shownLines) !== JSON.stringify(trimEnd(written)) && !stillMatches(shownLines)) {
+    throw new UserError(
+      `the output of step "${stepName}" cannot stand in ${after.file} as it was printed (Markdown reads it otherwise there, as with a tab in a list item); nothing was written`,
+      `move the block out of its list item or quote, or give the step a snapshot file: snapshots/<id>/${stepName}.txt`,
     );
   }
 }

@@ -83,8 +83,12 @@ function splitSnapshot(text: string): string[] {
   return lines;
 }
 
-/** Writes a snapshot atomically (temp file, rename), so a killed run never leaves half of one. */
+/**
+ * Writes a snapshot atomically (temp file, rename), so a killed run never leaves half of one.
+ * A snapshot that already holds `text` is left alone: a watcher of snapshots/ sees no change.
+ */
 export function writeSnapshot(path: string, text: string): void {
+  if (existsSync(path) && lstatSync(path).isFile() && readFileSync(path, 'utf8') === text) return;
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.tmp`;
   // Created afresh (`wx`): a link left under the temporary name is replaced, never written through.

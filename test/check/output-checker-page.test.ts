@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -92,6 +92,14 @@ describe('OutputChecker -u with output the page shows', () => {
     expect(checker.check(step('t-1'), 'a\nb\nc\n').status).toBe('matched');
   });
 
+  it('accepting the output the page already shows leaves the file as it is (same inode: not rewritten)', () => {
+    const { file, checker, step } = setUp(page, false);
+    const inode = statSync(file).ino;
+    expect(checker.accept(step('t-1'), 'old\n')).toBe(`${file}:5`);
+    expect(statSync(file).ino).toBe(inode);
+    expect(readFileSync(file, 'utf8')).toBe(page);
+  });
+
   it('accept (the TUI u) writes into the page too, whatever the output was expected to be', () => {
     const { file, checker, step } = setUp(page, false);
     expect(checker.check(step('t-1'), 'new\n').status).toBe('mismatch');
@@ -130,6 +138,27 @@ describe('OutputChecker -u with output the page shows', () => {
     expect(outcome.diff).toContain('+new');
     // Nothing was written.
     expect(readFileSync(file, 'utf8')).toBe(page);
+  });
+});
+
+describe('OutputChecker -u with output the page cannot hold as printed', () => {
+  it('a tab that Markdown would turn into spaces in a list item is refused with a clear error, and nothing is written', () => {
+    const listed = [
+      '- Run:',
+      '',
+      `  ${FENCE}sh { name=tabbed }`,
+      "  printf '\\tx\\n'",
+      `  ${FENCE}`,
+      `  ${FENCE}output`,
+      '  old',
+      `  ${FENCE}`,
+      '',
+    ].join('\n');
+    const { file, checker, step } = setUp(listed, true);
+    expect(() => checker.check(step('tabbed'), '\tx\n')).toThrow(/the output of step "tabbed" cannot stand in .*t\.md as it was printed/);
+    expect(readFileSync(file, 'utf8')).toBe(listed);
+    // Spaces are fine there.
+    expect(checker.check(step('tabbed'), '    x\n')).toEqual({ status: 'updated', path: `${file}:7` });
   });
 });
 

@@ -129,11 +129,14 @@ describe('-u rewrites the output the page shows, in place', () => {
     const first = await cli(['run', 'pages', '-u', '--yes']);
     expect(first.code).toBe(0);
     const once = readFileSync(page, 'utf8');
+    const inode = statSync(page).ino;
     expect(git('diff', '--stat', '--', 'tutorials/pages.md')).toContain('1 file changed');
     const second = await cli(['run', 'pages', '-u', '--yes']);
     expect(second.code).toBe(0);
     expect(second.stdout).not.toContain('tutorials/pages.md:');
     expect(readFileSync(page, 'utf8')).toBe(once);
+    // Not even rewritten with the same bytes: a watcher of the page sees no change.
+    expect(statSync(page).ino).toBe(inode);
   });
 });
 
