@@ -1,10 +1,6 @@
 import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { render } from 'ink-testing-library';
-import { createElement as h } from 'react';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { StepDetail } from '../../src/ui/components/StepDetail.js';
-import { plannedStep, stepResult } from '../ui/helpers.js';
 import { BIN, makeProject, removeProjects, runCli } from './helpers.js';
 import { Terminal } from './terminal-driver.js';
 
@@ -154,18 +150,17 @@ describe('alts-tutor logs', () => {
 });
 
 describe('the TUI points at the log', () => {
-  it("a failed step's detail names the logs command for its session and step", () => {
-    const step = plannedStep('breaks');
-    const result = stepResult(step, {
-      status: 'failed',
-      reason: 'exit status 1, expected 0',
-      logPath: '/home/u/.local/state/alts-tutor/sessions/fails-20261203-145036-9a70/logs/002-breaks.log',
-    });
-    const instance = render(h(StepDetail, { step, index: 0, total: 1, status: 'failed', result }));
-    expect(instance.lastFrame()).toContain('full log: alts-tutor logs fails-20261203-145036-9a70 breaks');
-    instance.unmount();
-    const passed = render(h(StepDetail, { step, index: 0, total: 1, status: 'passed', result: { ...result, status: 'passed' } }));
-    expect(passed.lastFrame()).not.toContain('full log');
-    passed.unmount();
+  it("a failed step's detail names the logs command for its session and step", async () => {
+    const { dir, home } = makeProject();
+    const terminal = new Terminal(`NO_COLOR=1 ALTS_TUTOR_HOME=${home} env -u CI node ${BIN} run fails`, dir);
+    terminals.push(terminal);
+    await terminal.waitFor('0/3 passed');
+    // A person reads the first frame before pressing a key; so does the test.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    terminal.press('a');
+    const failed = await terminal.waitFor('full log: alts-tutor logs');
+    expect(failed).toMatch(/full log: alts-tutor logs fails-\d{8}-\d{6}-[0-9a-f]{4} breaks/);
+    terminal.press('q');
+    await terminal.waitFor('EXIT=');
   });
 });
