@@ -44,7 +44,12 @@ function program(): Command {
     .option('--dry-run', 'print every step and its host; run nothing')
     .option('--cleanup', 'run teardown steps after a failure too')
     .option('-u, --update-snapshots', 'write the actual output of the steps that ran as their snapshots')
-    .addOption(new Option('--reporter <name>', 'output format').choices(['pretty', 'plain', 'json']))
+    .option(
+      '--reporter <name[:file]>',
+      'pretty (the TUI), plain or json on stdout, and junit, html, json, github with :file; repeatable (default: the TUI on a terminal, else plain)',
+      collect,
+      [],
+    )
     .action(async (tutorial: string, options: Record<string, unknown>) => {
       const { runCommand } = await import('./run-command.js');
       process.exitCode = await runCommand(tutorial, {
@@ -60,7 +65,7 @@ function program(): Command {
         dryRun: Boolean(options.dryRun),
         cleanup: Boolean(options.cleanup),
         updateSnapshots: Boolean(options.updateSnapshots),
-        reporter: options.reporter as 'pretty' | 'plain' | 'json' | undefined,
+        reporters: options.reporter as string[],
       });
     });
   cli

@@ -6,6 +6,7 @@ import { batchedWriter } from '../report/batched-writer.js';
 import { type Paint, paintFor } from '../report/colors.js';
 import { jsonReporter } from '../report/json-reporter.js';
 import { plainReporter } from '../report/plain-reporter.js';
+import { openRunReporters } from '../report/run-reporters.js';
 import type { RunListener, RunResult } from '../run/events.js';
 import { cleanupSession, resumeSession } from '../run/resume-session.js';
 import type { RunController } from '../run/run-controller.js';
@@ -14,7 +15,8 @@ import { interruptHandler, targetProbe } from './process-hooks.js';
 import { ask, confirm, isInteractive } from './terminal.js';
 
 export interface RunCommandOptions extends RunTutorialOptions {
-  reporter: 'pretty' | 'plain' | 'json' | undefined;
+  /** `--reporter NAME[:FILE]`, repeatable: one of pretty, plain, json on stdout, and reports to files. */
+  reporters: string[];
 }
 
 /** `alts-tutor run`: wires the terminal, the reporter and signals to the run service. */
@@ -28,21 +30,24 @@ export function sessionCommand(
   session: string | undefined,
   options: { vars: string[]; yes: boolean; ci: boolean; reporter: 'pretty' | 'plain' | 'json' | undefined },
 ): Promise<number> {
-  const settings = { ...options, cleanup: false, updateSnapshots: false };
+  const settings = { ...options, reporters: options.reporter ? [options.reporter] : [], cleanup: false, updateSnapshots: false };
   return withTerminal(settings, (io) =>
     command === 'resume' ? resumeSession(session, settings, io) : cleanupSession(session, settings, io),
   );
 }
 
-async function withTerminal(
-  options: { ci: boolean; reporter: 'pretty' | 'plain' | 'json' | undefined },
-  body: (io: RunIo) => Promise<number>,
-): Promise<number> {
+async function withTerminal(options: { ci: boolean; reporters: string[] }, body: (io: RunIo) => Promise<number>): Promise<number> {
   const output = batchedWriter((text) => process.stdout.write(text));
   const write = (text: string) => output.write(text);
+  const stderr = (text: string) => {
+    output.flush();
+    process.stderr.write(text);
+  };
+  // Reports with files (JUnit, HTML, JSON, GitHub) beside what stdout shows.
+  const reports = openRunReporters(options.reporters, { stdout: write, stderr, paint: paintFor(process.stdout), env: process.env });
   const interactive = isInteractive() && !options.ci;
   // The TUI unless a non-pretty reporter was chosen; it needs a terminal (SPEC section 8).
-  const pretty = interactive && (options.reporter === undefined || options.reporter === 'pretty');
+  const pretty = interactive && (reports.stdout === undefined || reports.stdout === 'pretty');
   // The Ink code loads while the run is set up (tutorial, session, shells): the first frame comes sooner.
   const ui = pretty ? loadUi() : undefined;
   // Awaited later, if the run gets that far; a run that stops before must not leave it unhandled.
@@ -66,13 +71,20 @@ async function withTerminal(
       },
       probe: targetProbe,
       reporter: (secrets) => {
-        if (pretty) return () => {};
+        const files = reports.runListener(secrets);
+        if (pretty) return files;
         const masked = (text: string) => write(maskText(text, secrets));
-        return options.reporter === 'json' ? jsonReporter(masked) : plainRunReporter(masked, paintFor(process.stdout));
+        const front = reports.stdout === 'json' ? jsonReporter(masked) : plainRunReporter(masked, paintFor(process.stdout));
+        return (event) => {
+          front(event);
+          files(event);
+        };
       },
       onInterrupt: interruptHandler,
     });
   } finally {
+    output.flush();
+    reports.finish();
     output.flush();
     // A run that stopped between the variable prompts and the TUI must still give the terminal back.
     if (ui) (await ui.catch(() => undefined))?.closePrompts();

@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 
-export type ReporterName = 'plain' | 'json' | 'junit' | 'github' | 'html';
+/** `pretty` is `run`'s TUI, not a report: only `run` allows it. */
+export type ReporterName = 'pretty' | 'plain' | 'json' | 'junit' | 'github' | 'html';
 
 /** One `--reporter NAME[:FILE]`: without a file, the reporter writes to stdout. */
 export interface ReporterSpec {
