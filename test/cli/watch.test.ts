@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BIN, isAlive, makeProject, removeProjects } from './helpers.js';
@@ -67,6 +67,22 @@ describe('test --watch', () => {
 
     terminal.press('C-c');
     expect(await terminal.waitFor('EXIT=')).toContain('EXIT=130');
+    expect(processesOf(home)).toEqual([]);
+  });
+
+  it('Ctrl-C during a run stops its step and ends the watch: exit 130, no process of the run left', async () => {
+    const { dir, home, open } = project();
+    const terminal = open('slow');
+    // The first run: the step runs (and would for a minute); its processes are ours to find.
+    await terminal.waitFor('Slow (slow');
+    for (;;) {
+      const pids = ['sleeper.pid', 'child.pid'].map((name) => join(dir, name));
+      if (pids.every((path) => existsSync(path) && readFileSync(path, 'utf8').endsWith('\n'))) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    terminal.press('C-c');
+    expect(await terminal.waitFor('EXIT=')).toContain('EXIT=130');
+    for (const name of ['sleeper.pid', 'child.pid']) expect(isAlive(Number(readFileSync(join(dir, name), 'utf8')))).toBe(false);
     expect(processesOf(home)).toEqual([]);
   });
 
