@@ -119,7 +119,7 @@ export class OutputChecker {
    */
   private stalePage(step: Step, snapshot: Expectation, output: string): CheckOutcome | undefined {
     const shown = this.shownOutput(step);
-    if (!shown || shown.lines.length === 0 || step.expected?.lines.length === 0) return undefined;
+    if (!shown || shown.lines.length === 0) return undefined;
     const { variables } = this.options;
     if (outputsAgree(shown.lines, snapshot.lines, step.expect, variables)) return undefined;
     const page: Expectation = { source: 'inline', lines: shown.lines, file: this.options.file, line: shown.line };
@@ -151,12 +151,11 @@ export class OutputChecker {
       written.push(displayPath(path));
     }
     if (shown && (snapshotLines === undefined || !outputsAgree(shown.lines, snapshotLines, step.expect, this.options.variables))) {
-      const lines = splitLines(this.redact(output, shown));
       const { variables } = this.options;
       const stillMatches = (lines: string[]) => matchOutput(lines, output, { mode: step.expect, variables }).ok;
-      const line = writeShownOutput(this.options.file, step.name, lines, stillMatches);
-      this.written.set(step.name, { lines, line });
-      written.unshift(`${this.options.file}:${line}`);
+      const page = writeShownOutput(this.options.file, step.name, splitLines(this.redact(output, shown)), stillMatches);
+      this.written.set(step.name, page);
+      written.unshift(`${this.options.file}:${page.line}`);
     }
     return written.join(' and ');
   }

@@ -27,7 +27,8 @@ import { linesForBlock, updatePage } from './page-update.js';
  * and parsed again first, so that the spans of earlier updates of this run (which moved the
  * lines below them) and edits made meanwhile are where they are now. Written atomically
  * (a temporary file in the same directory, renamed over it) with the file's mode kept: a run
- * killed meanwhile leaves the old page or the new one. Returns the line the output starts at.
+ * killed meanwhile leaves the old page or the new one. Returns the lines as the page now shows
+ * them (see `linesForBlock`) and the line they start at.
  * Refuses (exit 2) a page that is a symbolic link or that this user may not write.
  */
 export function writeShownOutput(
@@ -35,7 +36,7 @@ export function writeShownOutput(
   stepName: string,
   lines: readonly string[],
   stillMatches: (shown: string[]) => boolean,
-): number {
+): { lines: string[]; line: number } {
   const path = resolve(file);
   const shown = displayPath(path);
   const stat = lstatSync(path);
@@ -61,7 +62,7 @@ export function writeShownOutput(
   checkRoundTrip(before, parseTutorial(updated, shown, id), stepName, written, stillMatches);
   // Unchanged bytes are not written again: a watcher of the page sees no change.
   if (updated !== text) replaceFile(path, updated, stat);
-  return span.line;
+  return { lines: written, line: span.line };
 }
 
 /**
