@@ -149,4 +149,57 @@ describe('linesForBlock', () => {
       }),
     );
   });
+
+  it('in any container and with any line breaks, edits change only their spans: every other line stays byte for byte', () => {
+    const blocks = [
+      ['# T', '', `${FENCE}console`, '$ echo one', 'old one', '[1]', FENCE],
+      ['', '> Quoted:', '>', `> ${FENCE}console`, '> $ echo two', '> old two', `> ${FENCE}`],
+      [
+        '',
+        '1. Listed:',
+        '',
+        `   ${FENCE}sh`,
+        '   echo three',
+        `   ${FENCE}`,
+        `   ${FENCE}output`,
+        '   old three',
+        `   ${FENCE}`,
+        '',
+        'tail',
+      ],
+    ];
+    const line = fc.stringMatching(/^[ a-z$>[\]0-9`~]{0,10}$/);
+    fc.assert(
+      fc.property(
+        fc.constantFrom('\n', '\r\n'),
+        fc.array(fc.array(line, { maxLength: 4 }), { minLength: 3, maxLength: 3 }),
+        (end, outputs) => {
+          const page = `${blocks.flat().join(end)}${end}`;
+          const names = parse(page).steps.map((step) => step.name);
+          const edits = names.map((name, index) => editFor(page, name, outputs[index] ?? []));
+          const updated = updatePage(page, edits);
+          // Outside the spans, the lines are the page's own, in order, with their breaks.
+          const outside = (text: string, spans: PageEdit['span'][]) => {
+            const lines = text.split(end);
+            return lines.filter((_, index) => !spans.some((span) => index + 1 >= span.line && index + 1 < span.line + span.lineCount));
+          };
+          const after = parse(updated);
+          const newSpans = after.steps.flatMap((step) => (step.expected?.span ? [step.expected.span] : []));
+          expect(outside(updated, newSpans)).toEqual(
+            outside(
+              page,
+              edits.map((edit) => edit.span),
+            ),
+          );
+          expect(after.steps.map((step) => step.command)).toEqual(['echo one', 'echo two', 'echo three']);
+          after.steps.forEach((step, index) => {
+            const kind = index === 2 ? 'fence' : 'transcript';
+            expect(shown(step).filter((text, at, all) => at < all.length - 1 || text.trim() !== '')).toEqual(
+              linesForBlock(outputs[index] ?? [], kind),
+            );
+          });
+        },
+      ),
+    );
+  });
 });
