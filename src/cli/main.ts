@@ -226,7 +226,7 @@ function program(): Command {
     .option('--output <file>', 'write the report of a single --reporter to a file')
     .action(async (reports: string[], options: { reporter: string[]; output?: string }) => {
       const { mergeReportsCommand } = await import('./merge-reports-command.js');
-      process.exitCode = mergeReportsCommand(reports, {
+      process.exitCode = await mergeReportsCommand(reports, {
         reporters: options.reporter,
         ...(options.output !== undefined && { output: options.output }),
       });

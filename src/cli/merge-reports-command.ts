@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { EXIT, UserError } from '../errors.js';
+import { EXIT } from '../errors.js';
 import { paintFor } from '../report/colors.js';
 import { readJsonReport } from '../report/read-json-report.js';
-import { ReportBuilder, reportEvents, reportTotals } from '../report/report-model.js';
+import { ReportBuilder, reportEvents, reportTotals, type TutorialReport } from '../report/report-model.js';
 import { parseReporterSpecs } from '../report/reporter-specs.js';
 import { openReporters } from '../report/reporters.js';
 
@@ -17,7 +16,7 @@ export interface MergeReportsOptions {
  * as one report, in JSON (which merges again), JUnit, HTML or GitHub's form. Exit 0 once merged,
  * whatever the tutorials did: the shards' own jobs fail for that.
  */
-export function mergeReportsCommand(files: string[], options: MergeReportsOptions): number {
+export async function mergeReportsCommand(files: string[], options: MergeReportsOptions): Promise<number> {
   const specs = parseReporterSpecs(options.reporters, {
     allowed: ['json', 'junit', 'html', 'github'],
     fallback: [{ name: 'json' }],
@@ -25,20 +24,15 @@ export function mergeReportsCommand(files: string[], options: MergeReportsOption
     ...(options.output !== undefined && { output: options.output }),
   });
   // Every file is read and checked before any report is written.
-  const tutorials = files.flatMap((file) => {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new UserError(`cannot read report ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
+  const tutorials: TutorialReport[] = [];
+  for (const file of files) {
     // One builder per file: a problem line belongs to a tutorial of its own file.
     const builder = new ReportBuilder();
-    for (const event of readJsonReport(text, file)) builder.add(event);
-    const { tutorials: found } = builder.report();
+    for (const event of await readJsonReport(file)) builder.add(event);
+    const found = builder.report().tutorials;
     if (found.length === 0) process.stderr.write(`note: ${file} reports no tutorials\n`);
-    return found;
-  });
+    tutorials.push(...found);
+  }
   const reporters = openReporters(specs, {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),

@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import * as v from 'valibot';
 import { UserError } from '../errors.js';
 import { REPORT_EVENT_TYPES, type ReportEvent } from './report-events.js';
@@ -51,39 +53,53 @@ const SCHEMAS: Record<string, v.GenericSchema> = {
 };
 
 /**
- * Reads a JSON report (`test --reporter json:FILE`: one event per line). A line that is not an
- * event of this format is refused naming its file and line: a report from elsewhere, or one cut
- * short, must not merge into a wrong result. An empty file is an empty report: a shard can have
- * no tutorials.
+ * Reads a JSON report (`test --reporter json:FILE`: one event per line) line by line, so a report
+ * whose steps printed gigabytes is never held whole in memory. A line that is not an event of
+ * this format is refused naming its file and line: a report from elsewhere, or one cut short,
+ * must not merge into a wrong result. An empty file is an empty report: a shard can have no
+ * tutorials.
  */
-export function readJsonReport(text: string, file: string): ReportEvent[] {
+export async function readJsonReport(file: string): Promise<ReportEvent[]> {
   const events: ReportEvent[] = [];
-  const lines = text.split('\n');
-  for (const [index, line] of lines.entries()) {
-    if (line.trim() === '') continue;
-    const where = `${file}:${index + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new UserError(
-        `${where}: not JSON, so not a line of an alts-tutor JSON report`,
-        'give the files test --reporter json:FILE wrote',
-      );
+  let number = 0;
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  try {
+    for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
+      number++;
+      // Output chunks are the bulk of a report and play no part in the model.
+      if (line.startsWith('{"type":"output",')) continue;
+      const event = reportLine(line, `${file}:${number}`);
+      if (event) events.push(event);
     }
-    const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
-    if (typeof type !== 'string' || !REPORT_EVENT_TYPES.has(type)) {
-      throw new UserError(`${where}: not an event of an alts-tutor JSON report`, 'give the files test --reporter json:FILE wrote');
-    }
-    const schema = SCHEMAS[type];
-    if (!schema) continue;
-    const parsed = v.safeParse(schema, value);
-    if (!parsed.success) {
-      const issue = parsed.issues[0];
-      const path = issue?.path?.map((item) => String(item.key)).join('.') ?? '';
-      throw new UserError(`${where}: a ${type} event with a bad ${path || 'shape'}: ${issue?.message ?? 'invalid'}`);
-    }
-    events.push(parsed.output as ReportEvent);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`cannot read report ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  } finally {
+    stream.destroy();
   }
   return events;
+}
+
+/** One line of a JSON report as the event the model needs; undefined for a blank line or an event it ignores. */
+export function reportLine(line: string, where: string): ReportEvent | undefined {
+  if (line.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw new UserError(`${where}: not JSON, so not a line of an alts-tutor JSON report`, 'give the files test --reporter json:FILE wrote');
+  }
+  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  if (typeof type !== 'string' || !REPORT_EVENT_TYPES.has(type)) {
+    throw new UserError(`${where}: not an event of an alts-tutor JSON report`, 'give the files test --reporter json:FILE wrote');
+  }
+  const schema = SCHEMAS[type];
+  if (!schema) return undefined;
+  const parsed = v.safeParse(schema, value);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const path = issue?.path?.map((item) => String(item.key)).join('.') ?? '';
+    throw new UserError(`${where}: a ${type} event with a bad ${path || 'shape'}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.output as ReportEvent;
 }
