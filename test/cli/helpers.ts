@@ -41,6 +41,8 @@ export function startCli(
   const env: NodeJS.ProcessEnv = { ...(options.asUser === undefined && process.env), NO_COLOR: '1', ...options.env };
   // The runner's own CI setting never leaks in; a test that wants one gives it.
   if (options.env?.CI === undefined) delete env.CI;
+  // Nor does GitHub Actions': under it, test adds the github reporter (annotations on stderr).
+  if (options.env?.GITHUB_ACTIONS === undefined) delete env.GITHUB_ACTIONS;
   const user = options.asUser === undefined ? {} : { uid: options.asUser, gid: options.asUser };
   const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...user });
   let stdout = '';
