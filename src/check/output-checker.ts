@@ -52,7 +52,9 @@ export class OutputChecker {
   /** What this run wrote into the page, by step: the parsed tutorial still has the old lines. */
   private readonly written = new Map<string, { lines: string[]; line: number }>();
 
+  /** Refuses `-u` of a tutorial that comes with alts-tutor (exit 2) before any step runs: a run would be wasted. */
   constructor(private readonly options: CheckerOptions) {
+    if (options.update) this.refuseInstalled();
     this.snapshots = new SnapshotIndex(options.place, options.targetCount);
   }
 
@@ -139,8 +141,7 @@ export class OutputChecker {
   private update(step: Step, output: string): string {
     const snapshot = this.snapshots.read(step.name);
     const shown = step.expected?.span ? this.shownOutput(step) : undefined;
-    const note = installedTutorialNote(this.options.file, this.options.place.projectRoot, process.cwd());
-    if (note !== undefined) throw new UserError(note);
+    this.refuseInstalled();
     const written: string[] = [];
     let snapshotLines: string[] | undefined;
     if (snapshot || !shown) {
@@ -158,6 +159,12 @@ export class OutputChecker {
       written.unshift(`${this.options.file}:${page.line}`);
     }
     return written.join(' and ');
+  }
+
+  /** A tutorial that comes with alts-tutor, not with the project, is never written (the TUI's `u` comes here too). */
+  private refuseInstalled(): void {
+    const note = installedTutorialNote(this.options.file, this.options.place.projectRoot, process.cwd());
+    if (note !== undefined) throw new UserError(note);
   }
 
   /** Redacted exactly as for a snapshot file; lines the old expectation matched keep its text. */

@@ -207,9 +207,12 @@ describe('a tutorial that comes with alts-tutor, not with the project', () => {
       cpSync(join(root, part), join(at, part), { recursive: true, filter: (source) => !source.endsWith('.map') });
     }
     const bundled = join(at, 'tutorials', 'pages.md');
-    writeFileSync(bundled, PAGE);
+    writeFileSync(bundled, BUNDLED);
     return { bin: join(at, 'bin', 'alts-tutor.js'), bundled };
   }
+
+  /** Its first step passes: a refusal at the first write would come after it had run. */
+  const BUNDLED = PAGE.replace('hallo $NAME', 'hello $NAME');
 
   const refusal = (bundled: string) =>
     `${bundled} comes with alts-tutor, not with this project, and -u never writes it: a copy of your own would go in tutorials/pages.md (mkdir -p tutorials && cp ${bundled} tutorials/, with its steps/pages/ and snapshots/pages/ if it has them), where -u updates it\n`;
@@ -224,13 +227,15 @@ describe('a tutorial that comes with alts-tutor, not with the project', () => {
     expect(result.stderr).toContain(refusal(bundled));
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.code).toBe(2);
-    expect(readFileSync(bundled, 'utf8')).toBe(PAGE);
+    // Refused before the first step: a run whose results could not be kept is not made.
+    expect(result.stdout).not.toContain('pages-1');
+    expect(readFileSync(bundled, 'utf8')).toBe(BUNDLED);
     expect(existsSync(join(user, 'tutorials'))).toBe(false);
     expect(existsSync(join(installed, 'snapshots'))).toBe(false);
     // Inside the installed package too: it is still not a project.
     const inside = await runCliFrom(bin, ['run', 'pages', '-u', '--yes'], installed, home);
     expect(inside.code).toBe(2);
-    expect(readFileSync(bundled, 'utf8')).toBe(PAGE);
+    expect(readFileSync(bundled, 'utf8')).toBe(BUNDLED);
   });
 
   it('a checkout of alts-tutor: run from another directory -u leaves its tutorials alone; run in the checkout, it updates them', async () => {
@@ -242,10 +247,11 @@ describe('a tutorial that comes with alts-tutor, not with the project', () => {
     const outside = await runCliFrom(bin, ['test', 'pages', '-u'], user, home);
     expect(outside.stdout + outside.stderr).toContain(refusal(bundled).trim());
     expect(outside.code).toBe(1);
-    expect(readFileSync(bundled, 'utf8')).toBe(PAGE);
+    expect(outside.stdout).not.toContain('✓');
+    expect(readFileSync(bundled, 'utf8')).toBe(BUNDLED);
     const inside = await runCliFrom(bin, ['test', 'pages', '-u'], checkout, home);
     expect(inside.code).toBe(0);
-    expect(readFileSync(bundled, 'utf8')).toContain('hello ${NAME}');
+    expect(readFileSync(bundled, 'utf8')).toContain('id [UUID]');
   });
 });
 
