@@ -13,6 +13,10 @@ export class RunController {
   /** The latest result of each step, by name. */
   private readonly results = new Map<string, StepResult>();
   private ended: RunResult | undefined;
+  /** `interrupt()` was called while the current step ran. */
+  private interrupting = false;
+  /** Steps whose latest attempt the person stopped (the TUI's Ctrl-C or q): the run ends interrupted, not failed. */
+  private readonly stopped = new Set<string>();
 
   constructor(private readonly options: RunOptions) {
     this.listeners.add(options.onEvent);
@@ -34,7 +38,11 @@ export class RunController {
   }
 
   async runStep(step: PlannedStep): Promise<StepResult> {
+    this.interrupting = false;
     const result = await this.runner.run(step);
+    if (this.interrupting && result.status === 'failed') this.stopped.add(step.name);
+    else this.stopped.delete(step.name);
+    this.interrupting = false;
     this.record(step, result, this.runner.takeShellState());
     return result;
   }
@@ -59,7 +67,9 @@ export class RunController {
     this.options.session?.variableSet(name, secret ? undefined : value);
   }
 
+  /** Stops the running step's whole process group; the run then ends interrupted (exit 130) unless the step runs again. */
   interrupt(): void {
+    this.interrupting = true;
     void this.options.hosts.interrupt();
   }
 
@@ -78,8 +88,9 @@ export class RunController {
    */
   async end(steps: StepResult[]): Promise<RunResult> {
     if (this.ended) return this.ended;
-    const failed = steps.some((step) => step.status === 'failed');
-    const left = !failed && steps.some((step) => step.status === 'not-run');
+    // A step the person stopped is left for resume, like the steps after it.
+    const failed = steps.some((step) => step.status === 'failed' && !this.stopped.has(step.name));
+    const left = !failed && steps.some((step) => step.status === 'not-run' || this.stopped.has(step.name));
     const teardown: StepResult[] = [];
     if (!this.options.signal?.aborted && ((!failed && !left) || this.options.cleanup)) {
       for (const step of [...this.options.plan.teardown].reverse()) teardown.push(await this.runStep(step));

@@ -75,7 +75,11 @@ export function App({ controller, variables, topology, onExit }: AppProps) {
   );
 
   const done = allPassed(state);
-  const notice = done && !state.quitting ? `All ${state.steps.length} steps passed. q quits.` : state.notice;
+  const teardown = state.steps.length - state.teardownFrom;
+  const notice =
+    done && !state.quitting
+      ? `All ${state.teardownFrom} steps passed. q ${teardown > 0 ? `runs the teardown (${teardown}) and quits` : 'quits'}.`
+      : state.notice;
   const noticeColor: Tint | undefined = done
     ? 'green'
     : state.awaitingConfirm !== undefined || state.interrupting

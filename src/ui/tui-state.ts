@@ -12,7 +12,9 @@ export type VariableEdit = { phase: 'pick'; index: number } | { phase: 'value'; 
 export type Pane = 'steps' | 'output';
 
 export interface TuiState {
+  /** The plan's steps, then its teardown steps (from `teardownFrom` on), which run when the run ends. */
   steps: readonly PlannedStep[];
+  teardownFrom: number;
   statuses: TuiStepStatus[];
   /** The latest result of each step (a retry's failed attempt included). */
   results: Array<StepResult | undefined>;
@@ -70,9 +72,11 @@ export type TuiAction = RunEvent | UiAction;
 
 export function initialTuiState(plan: Plan, variables: readonly TuiVariable[] = []): TuiState {
   return {
-    steps: plan.steps,
-    statuses: plan.steps.map(() => 'pending'),
-    results: plan.steps.map(() => undefined),
+    // Counted and shown as the summary counts them; RunController.end runs them.
+    steps: [...plan.steps, ...plan.teardown],
+    teardownFrom: plan.steps.length,
+    statuses: [...plan.steps, ...plan.teardown].map(() => 'pending'),
+    results: [...plan.steps, ...plan.teardown].map(() => undefined),
     variables: variables.map((variable) => ({ ...variable })),
     selected: 0,
     running: undefined,
@@ -102,14 +106,19 @@ export function passedCount(state: TuiState): number {
   return state.statuses.filter((status) => status === 'passed' || status === 'background-ready').length;
 }
 
-/** Every step passed (a ready background step counts as passed). */
+/** Every step before the teardown passed (a ready background step counts as passed). */
 export function allPassed(state: TuiState): boolean {
-  return state.steps.length > 0 && passedCount(state) === state.steps.length;
+  const steps = state.statuses.slice(0, state.teardownFrom);
+  return steps.length > 0 && steps.every((status) => status === 'passed' || status === 'background-ready');
+}
+
+export function isTeardown(state: TuiState, index: number): boolean {
+  return index >= state.teardownFrom;
 }
 
 /** What run-all does next: run a step, stop before a `confirm` step, or end. */
 export function nextRunAllStep(state: TuiState): { kind: 'run' | 'confirm'; index: number } | { kind: 'done' } {
-  for (let index = state.runAllFrom; index < state.steps.length; index++) {
+  for (let index = state.runAllFrom; index < state.teardownFrom; index++) {
     if (isDone(state.statuses[index])) continue;
     return { kind: state.steps[index]?.confirm ? 'confirm' : 'run', index };
   }
@@ -232,7 +241,9 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
         awaitingConfirm: undefined,
         editing: undefined,
         // Before the last step the run ends interrupted and its teardown waits (RunController.end).
-        notice: state.statuses.every((status) => status === 'passed' || status === 'skipped' || status === 'background-ready')
+        notice: state.statuses
+          .slice(0, state.teardownFrom)
+          .every((status) => status === 'passed' || status === 'skipped' || status === 'background-ready')
           ? 'finishing: teardown, stopping shells…'
           : 'finishing: stopping shells; the session stays for resume…',
       };

@@ -2,7 +2,7 @@ import { useApp } from 'ink';
 import { type Dispatch, useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import type { StepResult } from '../../run/events.js';
 import type { StepController, TuiVariable } from '../controller.js';
-import { initialTuiState, nextRunAllStep, type TuiAction, type TuiState, tuiReducer } from '../tui-state.js';
+import { initialTuiState, isTeardown, nextRunAllStep, type TuiAction, type TuiState, tuiReducer } from '../tui-state.js';
 
 export interface RunActions {
   /** Runs step `index` (Enter, `r`, a confirmed step). */
@@ -34,6 +34,8 @@ export function useRunController(
   /** The running step's promise: set before React knows a step runs, so that nothing starts twice. */
   const running = useRef<Promise<unknown> | undefined>(undefined);
   const quitting = useRef(false);
+  /** Ctrl-C was pressed during the running step: kept off React's state, since a second press can come before a render. */
+  const interrupted = useRef(false);
 
   useEffect(() => controller.subscribe((event) => dispatch(event)), [controller]);
 
@@ -47,10 +49,17 @@ export function useRunController(
   }, []);
 
   const actions = useMemo<RunActions>(() => {
+    /** Teardown steps run once, when the run ends (RunController.end): a key does not run or skip them. */
+    const teardownWaits = (index: number): boolean => {
+      if (!isTeardown(latest.current, index)) return false;
+      dispatch({ type: 'notice', text: 'teardown steps run when the run ends: q runs them once every step passed' });
+      return true;
+    };
     const run = (index: number) => {
       const step = latest.current.steps[index];
-      if (!step || running.current || quitting.current) return;
+      if (!step || running.current || quitting.current || teardownWaits(index)) return;
       dispatch({ type: 'run-requested', index });
+      interrupted.current = false;
       const work = controller.runStep(step).then(
         (result) => {
           running.current = undefined;
@@ -83,7 +92,7 @@ export function useRunController(
       run,
       skip(index) {
         const step = latest.current.steps[index];
-        if (!step || running.current || quitting.current) return;
+        if (!step || running.current || quitting.current || teardownWaits(index)) return;
         try {
           settle(index, controller.skipStep(step));
         } catch (error) {
@@ -107,10 +116,11 @@ export function useRunController(
         controller.setVariable(name, value, variable.secret).then(() => dispatch({ type: 'variable-set', name, value }), fail);
       },
       interrupt() {
-        if (!running.current || latest.current.interrupting) {
+        if (!running.current || interrupted.current || latest.current.interrupting) {
           quit();
           return;
         }
+        interrupted.current = true;
         dispatch({ type: 'interrupt-requested' });
         controller.interrupt();
       },
