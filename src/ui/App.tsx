@@ -1,20 +1,22 @@
 import { Box, type Key, useInput } from 'ink';
-import { useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { countResources } from '../cloud/ledger.js';
-import { DiffView } from './components/DiffView.js';
-import { Footer, type FooterMode } from './components/Footer.js';
+import { showControls, visibleOutput } from '../report/visible-text.js';
+import { Footer, type FooterMode, noticeRows } from './components/Footer.js';
 import { Header } from './components/Header.js';
-import { OutputPane } from './components/OutputPane.js';
-import { StepDetail } from './components/StepDetail.js';
-import { StepList } from './components/StepList.js';
+import { followTop, maxTop, type PageOutput, StepDetail, type StepPage, stepPage } from './components/StepDetail.js';
+import { StepList, StepStrip } from './components/StepList.js';
 import { Topology } from './components/Topology.js';
 import { VariablePrompt } from './components/VariablePrompt.js';
 import type { StepController } from './controller.js';
 import { useCloudResources } from './hooks/use-cloud-resources.js';
+import { isMouseReport, useMouseWheel, wheelDelta } from './hooks/use-mouse-wheel.js';
 import { useOutputBuffer } from './hooks/use-output-buffer.js';
+import { usePager } from './hooks/use-pager.js';
 import { type RunActions, useRunController } from './hooks/use-run-controller.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useTicker } from './hooks/use-ticker.js';
+import { keyHelpRows } from './key-help.js';
 import type { OutputBuffer } from './output-buffer.js';
 import type { Tint } from './theme.js';
 import { allPassed, passedCount, type TuiAction, type TuiState, tuiReducer } from './tui-state.js';
@@ -29,51 +31,34 @@ export interface AppProps {
   onExit(code: number): void;
 }
 
-/** Lines of the header and the least the footer takes. */
+/** Lines of the header. */
 const HEADER_LINES = 2;
+/** Narrower than this, the step list collapses to one row and the page takes the screen. */
+const NARROW = 70;
 /** The step list's share of a wide terminal. */
-const LIST_WIDTH = (columns: number) => Math.max(24, Math.min(40, Math.floor(columns * 0.32)));
+const LIST_WIDTH = (columns: number) => Math.max(24, Math.min(40, Math.floor(columns * 0.28)));
+/** Lines of output a page holds (the buffer's ring holds as many; the log has them all). */
+const PAGE_LINES = 2000;
 
-/** The interactive run: step list on the left, the selected step and its output on the right. */
+/** The interactive run: step list on the left (one row when narrow), the selected step's page on the right. */
 export function App({ controller, variables, topology, onExit }: AppProps) {
   const { state, dispatch, actions } = useRunController(controller, variables, onExit);
   const buffer = useOutputBuffer(controller);
   const cloud = useCloudResources(controller);
   const { columns, rows } = useTerminalSize();
+  const mouse = useMouseWheel();
   const [startedAt] = useState(() => Date.now());
   useTicker(1000, !state.quitting);
 
-  const mode: FooterMode = state.quitting ? 'quitting' : state.editing ? 'edit' : state.awaitingConfirm !== undefined ? 'confirm' : 'steps';
-  // A frame as tall as the terminal makes Ink clear the screen on every render: stay one row short.
-  const height = Math.max(8, rows - 1);
-  const footerLines = 1 + Math.ceil(KEY_WIDTH[mode] / Math.max(20, columns));
-  const bodyHeight = Math.max(3, height - HEADER_LINES - footerLines);
-  const wide = columns >= 70;
-  const listWidth = wide ? LIST_WIDTH(columns) : columns;
-  const listHeight = wide ? bodyHeight : Math.min(state.steps.length + 2, Math.max(3, Math.floor(bodyHeight / 3)));
-  const paneWidth = wide ? columns - listWidth - 1 : columns;
-  const paneHeight = wide ? bodyHeight : bodyHeight - listHeight;
-  const detailHeight = Math.max(3, Math.floor(paneHeight * 0.45));
-  const lowerHeight = Math.max(2, paneHeight - detailHeight);
-
-  const step = state.steps[state.selected];
-  const result = state.results[state.selected];
-  const diff = state.showDiff ? result?.diff : undefined;
-  const outputLines = paneLines(state, buffer, lowerHeight - 1);
-  const maxScroll = diff !== undefined ? diff.split('\n').length : Math.max(0, outputLength(state, buffer) - (lowerHeight - 1));
-
-  // Keys can come faster than React renders (a paste, key repeat): each key must see what the
-  // keys before it did, so they read a state advanced by the same pure reducer as they dispatch.
-  const latest = useRef(state);
-  latest.current = state;
-  const dispatchNow = (action: TuiAction) => {
-    latest.current = tuiReducer(latest.current, action);
-    dispatch(action);
-  };
-  useInput((input, key) =>
-    handleKey(input, key, latest.current, dispatchNow, actions, { topology, maxScroll, page: Math.max(1, lowerHeight - 2) }),
-  );
-
+  const mode: FooterMode = state.quitting
+    ? 'quitting'
+    : state.editing
+      ? 'edit'
+      : state.awaitingConfirm !== undefined
+        ? 'confirm'
+        : state.showHelp
+          ? 'help'
+          : 'steps';
   const done = allPassed(state);
   const teardown = state.steps.length - state.teardownFrom;
   const notice =
@@ -88,18 +73,74 @@ export function App({ controller, variables, topology, onExit }: AppProps) {
         ? 'red'
         : undefined;
 
-  const lower = state.editing ? (
+  // A frame as tall as the terminal makes Ink clear the screen on every render: stay one row short.
+  const height = Math.max(6, rows - 1);
+  const narrow = columns < NARROW;
+  const listWidth = narrow ? columns : LIST_WIDTH(columns);
+  const paneWidth = narrow ? columns : columns - listWidth - 1;
+  const bodyHeight = Math.max(2, height - HEADER_LINES - noticeRows(notice, columns) - 1);
+  const paneHeight = narrow ? Math.max(1, bodyHeight - 1) : bodyHeight;
+
+  const step = state.steps[state.selected];
+  const result = state.results[state.selected];
+  const status = state.statuses[state.selected] ?? 'pending';
+  const diff = state.showDiff ? result?.diff : undefined;
+  const last = state.selected === state.steps.length - 1;
+  const closing = last ? controller.plan.tutorial.closing : undefined;
+  const version = buffer.owner === step?.name ? buffer.version : -1;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the buffer changes in place; its version says when
+  const output = useMemo(() => pageOutput(step?.name, result?.output, buffer), [step?.name, result?.output, buffer, version]);
+  const page: StepPage = useMemo(() => {
+    if (state.showHelp) return { rows: keyHelpRows(paneWidth), anchor: 0 };
+    if (!step) return { rows: [], anchor: 0 };
+    const input = { step, index: state.selected, total: state.steps.length, status, result, variables: state.variables, output };
+    return stepPage({ ...input, width: paneWidth, ...(diff !== undefined && { diff }), ...(closing !== undefined && { closing }) });
+  }, [state.showHelp, step, state.selected, state.steps.length, status, result, state.variables, output, diff, closing, paneWidth]);
+  const view: ViewPosition = {
+    top: state.follow ? followTop(page, paneHeight) : Math.min(state.scroll, maxTop(page, paneHeight)),
+    max: maxTop(page, paneHeight),
+    page: Math.max(1, paneHeight - 2),
+  };
+
+  const mouseWanted = useRef(true);
+  const openPager = usePager(
+    useCallback(() => mouse.set(false), [mouse]),
+    useCallback(() => mouse.set(mouseWanted.current), [mouse]),
+  );
+  const openLog = () => {
+    const logPath = state.results[latest.current.selected]?.logPath;
+    if (!logPath) {
+      dispatch({ type: 'notice', text: 'this step has no log yet: Enter runs it' });
+      return;
+    }
+    const problem = openPager(logPath);
+    dispatch({ type: 'notice', text: problem ?? `closed the log of ${state.steps[latest.current.selected]?.name ?? 'the step'}` });
+  };
+  const toggleMouse = () => {
+    mouseWanted.current = !mouse.on;
+    mouse.set(mouseWanted.current);
+    dispatch({
+      type: 'notice',
+      text: mouseWanted.current ? 'mouse wheel scrolls the page' : 'mouse wheel off: the terminal selects text; m turns it on',
+    });
+  };
+
+  // Keys can come faster than React renders (a paste, key repeat): each key must see what the
+  // keys before it did, so they read a state advanced by the same pure reducer as they dispatch.
+  const latest = useRef(state);
+  latest.current = state;
+  const dispatchNow = (action: TuiAction) => {
+    latest.current = tuiReducer(latest.current, action);
+    dispatch(action);
+  };
+  useInput((input, key) => handleKey(input, key, latest.current, dispatchNow, actions, { topology, view, openLog, toggleMouse }));
+
+  const pane = state.editing ? (
     <VariablePrompt variables={state.variables} editing={state.editing} />
-  ) : diff !== undefined ? (
-    <DiffView diff={diff} height={lowerHeight} scroll={state.scroll} />
+  ) : state.showTopology && topology !== undefined ? (
+    <Topology diagram={topology} height={paneHeight} />
   ) : (
-    <OutputPane
-      lines={outputLines}
-      height={lowerHeight}
-      focused={state.focus === 'output'}
-      title={step ? `output of ${step.name}` : 'output'}
-      scroll={state.scroll}
-    />
+    <StepDetail page={page} top={view.top} height={paneHeight} focused={state.focus === 'output'} />
   );
 
   return (
@@ -113,68 +154,52 @@ export function App({ controller, variables, topology, onExit }: AppProps) {
         elapsedMs={Date.now() - startedAt}
         cloud={countResources(cloud)}
       />
-      <Box flexDirection={wide ? 'row' : 'column'} height={bodyHeight} overflow="hidden">
-        <StepList
-          steps={state.steps}
-          statuses={state.statuses}
-          selected={state.selected}
-          height={listHeight}
-          width={listWidth}
-          focused={state.focus === 'steps'}
-        />
-        <Box flexDirection="column" width={paneWidth} height={paneHeight} marginLeft={wide ? 1 : 0} overflow="hidden">
-          {state.showTopology && topology !== undefined ? (
-            <Topology diagram={topology} height={paneHeight} />
-          ) : step ? (
-            <>
-              <StepDetail
-                step={step}
-                index={state.selected}
-                total={state.steps.length}
-                status={state.statuses[state.selected] ?? 'pending'}
-                result={result}
-                height={detailHeight}
-                commandLines={Math.max(1, Math.floor(detailHeight / 2))}
-                variables={state.variables}
-              />
-              {lower}
-            </>
-          ) : (
-            lower
-          )}
+      <Box flexDirection={narrow ? 'column' : 'row'} height={bodyHeight} overflow="hidden">
+        {narrow ? (
+          <StepStrip steps={state.steps} statuses={state.statuses} selected={state.selected} width={columns} />
+        ) : (
+          <StepList
+            steps={state.steps}
+            statuses={state.statuses}
+            selected={state.selected}
+            height={bodyHeight}
+            width={listWidth}
+            focused={state.focus === 'steps'}
+          />
+        )}
+        <Box flexDirection="column" width={paneWidth} height={paneHeight} marginLeft={narrow ? 0 : 1} overflow="hidden">
+          {pane}
         </Box>
       </Box>
-      <Footer mode={mode} notice={notice} noticeColor={noticeColor} />
+      <Footer mode={mode} notice={notice} noticeColor={noticeColor} width={columns} />
     </Box>
   );
 }
 
-/** Width of each mode's key line (as Footer writes it), to know how many rows it wraps to. */
-const KEY_WIDTH: Record<FooterMode, number> = { steps: 120, confirm: 55, edit: 25, quitting: 1 };
-
-/** The output of the selected step: the live buffer when it is that step's, else what its result kept. */
-function paneLines(state: TuiState, buffer: OutputBuffer, height: number): string[] {
-  const step = state.steps[state.selected];
-  if (!step) return [];
-  if (buffer.owner === step.name) return buffer.tail(height, state.scroll);
-  const output = state.results[state.selected]?.output;
-  if (!output) return [];
-  const lines = output.replace(/\n$/, '').split('\n');
-  const end = Math.max(0, lines.length - state.scroll);
-  return lines.slice(Math.max(0, end - height), end);
+/** The output of the step: the live buffer when it is that step's, else what its result kept; the last PAGE_LINES lines. */
+function pageOutput(name: string | undefined, kept: string | undefined, buffer: OutputBuffer): PageOutput | undefined {
+  if (name === undefined) return undefined;
+  if (buffer.owner === name) return { lines: buffer.lines().map(showControls), dropped: buffer.droppedLines };
+  if (kept === undefined) return undefined;
+  const lines = kept === '' ? [] : visibleOutput(kept.replace(/\n$/, '')).split('\n');
+  const dropped = Math.max(0, lines.length - PAGE_LINES);
+  return { lines: dropped > 0 ? lines.slice(dropped) : lines, dropped };
 }
 
-function outputLength(state: TuiState, buffer: OutputBuffer): number {
-  const step = state.steps[state.selected];
-  if (!step) return 0;
-  if (buffer.owner === step.name) return buffer.length;
-  return state.results[state.selected]?.output.replace(/\n$/, '').split('\n').length ?? 0;
+/** Where the page view stands: its first row, the last it can start at, and a screen's worth of rows. */
+interface ViewPosition {
+  top: number;
+  max: number;
+  page: number;
 }
 
 interface KeyContext {
   topology: string | undefined;
-  maxScroll: number;
-  page: number;
+  view: ViewPosition;
+  /** `l`: the step's full log in the pager. */
+  openLog(): void;
+  /** `m`: mouse reporting on or off. */
+  toggleMouse(): void;
 }
 
 /** One key press: what it means depends on what the TUI is doing. */
@@ -191,6 +216,12 @@ export function handleKey(
     return;
   }
   if (state.quitting) return;
+  if (isMouseReport(input)) {
+    // The wheel scrolls the page; clicks do nothing (and are never typed into a value).
+    const wheel = wheelDelta(input);
+    if (wheel !== undefined && !state.editing) scroll(wheel * 3, dispatch, context.view);
+    return;
+  }
   if (state.editing) {
     editKey(input, key, state, dispatch, actions);
     return;
@@ -200,19 +231,22 @@ export function handleKey(
     if (busy) dispatch({ type: 'notice', text: 'a step is running: wait for it, or Ctrl-C to stop it' });
     else then();
   };
-  const scrolling = state.focus === 'output' || state.showDiff;
-  const diffShown = state.showDiff && state.results[state.selected]?.diff !== undefined;
-  const scrollSign = diffShown ? 1 : -1;
   if (key.upArrow || key.downArrow) {
     const delta = key.upArrow ? -1 : 1;
-    if (state.focus === 'output') dispatch({ type: 'scroll', delta: delta * scrollSign, max: context.maxScroll });
+    if (state.focus === 'output') scroll(delta, dispatch, context.view);
     else dispatch({ type: 'move', delta });
     return;
   }
   if (key.pageUp || key.pageDown) {
-    const delta = (key.pageUp ? -1 : 1) * context.page;
-    if (scrolling) dispatch({ type: 'scroll', delta: delta * scrollSign, max: context.maxScroll });
-    else dispatch({ type: 'move', delta });
+    scroll((key.pageUp ? -1 : 1) * context.view.page, dispatch, context.view);
+    return;
+  }
+  if (key.home) {
+    scroll(-Number.MAX_SAFE_INTEGER, dispatch, context.view);
+    return;
+  }
+  if (key.end) {
+    dispatch({ type: 'follow' });
     return;
   }
   if (key.tab) {
@@ -221,6 +255,7 @@ export function handleKey(
   }
   if (key.escape) {
     if (state.runAll || state.awaitingConfirm !== undefined) dispatch({ type: 'run-all-stop', notice: 'run all stopped' });
+    else if (state.showHelp) dispatch({ type: 'toggle-help' });
     else if (state.showDiff) dispatch({ type: 'toggle-diff' });
     else if (state.focus === 'output') dispatch({ type: 'toggle-focus' });
     return;
@@ -263,8 +298,22 @@ export function handleKey(
     case 'q':
       actions.quit();
       return;
+    case '?':
+      dispatch({ type: 'toggle-help' });
+      return;
+    case 'l':
+      needsIdle(context.openLog);
+      return;
+    case 'm':
+      context.toggleMouse();
+      return;
     default:
   }
+}
+
+/** Scrolls the page view by `delta` rows from where it stands (following or not). */
+function scroll(delta: number, dispatch: (action: TuiAction) => void, view: ViewPosition): void {
+  dispatch({ type: 'scroll', delta, from: view.top, max: view.max });
 }
 
 function editKey(input: string, key: Key, state: TuiState, dispatch: (action: TuiAction) => void, actions: RunActions): void {

@@ -27,8 +27,12 @@ export interface TuiState {
   attempt: number;
   /** Where ↑/↓ go: the step list or the output pane (Tab switches). */
   focus: Pane;
-  /** Lines the output pane is scrolled up from its tail (0 follows new output). */
+  /** First row of the page shown, when it does not follow. */
   scroll: number;
+  /** The page keeps the end of the output (or the command, before it runs) in sight. */
+  follow: boolean;
+  /** `?`: the keys, in place of the page. */
+  showHelp: boolean;
   showDiff: boolean;
   showTopology: boolean;
   editing: VariableEdit | undefined;
@@ -50,7 +54,10 @@ export interface TuiState {
 export type UiAction =
   | { type: 'run-requested'; index: number }
   | { type: 'move'; delta: number }
-  | { type: 'scroll'; delta: number; max: number }
+  /** `from`: the row the view starts at while it follows (the reducer does not lay out the page). */
+  | { type: 'scroll'; delta: number; from: number; max: number }
+  | { type: 'follow' }
+  | { type: 'toggle-help' }
   | { type: 'toggle-focus' }
   | { type: 'toggle-diff' }
   | { type: 'toggle-topology' }
@@ -83,6 +90,8 @@ export function initialTuiState(plan: Plan, variables: readonly TuiVariable[] = 
     attempt: 0,
     focus: 'steps',
     scroll: 0,
+    follow: true,
+    showHelp: false,
     showDiff: false,
     showTopology: false,
     editing: undefined,
@@ -156,25 +165,32 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
         interrupting: false,
         showDiff: false,
         scroll: 0,
+        follow: true,
         notice: undefined,
       };
     }
     case 'move': {
       const selected = clamp(state.selected + action.delta, 0, state.steps.length - 1);
-      return selected === state.selected ? state : { ...state, selected, scroll: 0 };
+      return selected === state.selected ? state : { ...state, selected, scroll: 0, follow: true };
     }
     case 'scroll': {
-      const scroll = clamp(state.scroll + action.delta, 0, Math.max(0, action.max));
-      return scroll === state.scroll ? state : { ...state, scroll };
+      const scroll = clamp((state.follow ? action.from : state.scroll) + action.delta, 0, Math.max(0, action.max));
+      return scroll === state.scroll && !state.follow ? state : { ...state, scroll, follow: false };
     }
+    case 'follow':
+      return state.follow ? state : { ...state, follow: true };
+    case 'toggle-help':
+      return { ...state, showHelp: !state.showHelp, follow: true };
     case 'toggle-focus':
-      return { ...state, focus: state.focus === 'steps' ? 'output' : 'steps', scroll: 0 };
+      return state.focus === 'steps'
+        ? { ...state, focus: 'output', notice: '↑/↓ scroll the page · Tab goes back to the steps' }
+        : { ...state, focus: 'steps', notice: undefined };
     case 'toggle-diff': {
       const result = state.results[state.selected];
       if (!state.showDiff && result?.diff === undefined) {
         return { ...state, notice: `${state.steps[state.selected]?.name ?? 'this step'} has no output mismatch to show` };
       }
-      return { ...state, showDiff: !state.showDiff, scroll: 0, notice: undefined };
+      return { ...state, showDiff: !state.showDiff, follow: true, notice: undefined };
     }
     case 'toggle-topology':
       return { ...state, showTopology: !state.showTopology };
@@ -259,7 +275,7 @@ function onStepStart(state: TuiState, step: PlannedStep, attempt: number): TuiSt
     attempt,
     // Run-all shows the step it is on; a step started by Enter is selected already.
     selected: state.runAll ? index : state.selected,
-    scroll: 0,
+    follow: state.runAll || state.selected === index ? true : state.follow,
     showDiff: state.selected === index ? false : state.showDiff,
   }));
 }
@@ -268,8 +284,11 @@ function onStepEnd(state: TuiState, step: PlannedStep, result: StepResult): TuiS
   return updateStep(state, step, (index) => {
     const status: TuiStepStatus = result.status === 'passed' && step.background ? 'background-ready' : result.status;
     const failed = status === 'failed';
-    // Once a step is done the next one is where the person goes: Enter, Enter, Enter walks the tutorial.
-    const advance = state.selected === index && isDone(status) && index < state.steps.length - 1;
+    // The step just run stays selected, its output in sight, until the person moves on; a
+    // skipped step has no output to read, so the next one is selected.
+    const last = index >= state.steps.length - 1;
+    const advance = state.selected === index && status === 'skipped' && !last;
+    const hint = state.selected === index && isDone(status) && status !== 'skipped' && !state.runAll && !last;
     return {
       statuses: replace(state.statuses, index, status),
       results: replace(state.results, index, result),
@@ -283,9 +302,11 @@ function onStepEnd(state: TuiState, step: PlannedStep, result: StepResult): TuiS
         ? `${step.name} failed: ${result.reason ?? `exit ${result.exitCode ?? '?'}`}`
         : result.snapshot
           ? `snapshot written: ${result.snapshot}`
-          : state.running === index
-            ? undefined
-            : state.notice,
+          : hint
+            ? `${step.name} passed: ↓ selects the next step`
+            : state.running === index
+              ? undefined
+              : state.notice,
     };
   });
 }

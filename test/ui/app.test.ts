@@ -34,12 +34,16 @@ const steps = () => [
 ];
 
 describe('App', () => {
-  test('Enter runs the selected step, then the next step is selected', async () => {
+  test('Enter runs the selected step, which stays selected with its output until ↓ moves on', async () => {
     const controller = new FakeController(testPlan(steps()));
     const { frame, press } = start(controller);
     expect(frame()).toContain('ALTS between two VMs');
     expect(frame()).toContain('Install the tools.');
     await press(KEYS.enter);
+    await waitFor(() => expect(frame()).toContain('install passed: ↓ selects the next step'));
+    expect(frame()).toContain('Step 1/4 · install');
+    expect(frame()).toContain('output of install');
+    await press(KEYS.down);
     await waitFor(() => expect(frame()).toContain('Step 2/4 · configure'));
     expect(controller.calls).toEqual(['run install']);
     expect(frame()).toMatch(/✓ install/);
@@ -174,7 +178,7 @@ describe('App', () => {
     await press(KEYS.up);
     await waitFor(() => expect(frame()).toContain('Step 2/4 · configure'));
     await press(KEYS.tab, KEYS.down);
-    await waitFor(() => expect(frame()).toContain('↑/↓ scroll, Tab back'));
+    await waitFor(() => expect(frame()).toContain('↑/↓ scroll the page · Tab goes back to the steps'));
     expect(frame()).toContain('Step 2/4 · configure');
   });
 

@@ -10,13 +10,20 @@ afterAll(() => {
   delete process.env.FORCE_COLOR;
 });
 
-const { DiffView } = await import('../../src/ui/components/DiffView.js');
+const { StepDetail, stepPage } = await import('../../src/ui/components/StepDetail.js');
 const { ColorContext } = await import('../../src/ui/theme.js');
+const { plannedStep } = await import('./helpers.js');
 
 const diff = '--- expected\n+++ actual\n@@ -1 +1 @@\n-hello\n+goodbye\n same\n';
+const diffPage = () =>
+  h(StepDetail, {
+    page: stepPage({ step: plannedStep('greet'), index: 0, total: 1, status: 'failed', diff, width: 80 }),
+    top: 0,
+    height: 20,
+  });
 
 test('DiffView colours added lines green, removed red, hunks cyan', () => {
-  const { lastFrame, unmount } = render(h(DiffView, { diff, height: 10 }));
+  const { lastFrame, unmount } = render(diffPage());
   const text = lastFrame() ?? '';
   unmount();
   expect(text).toContain('\u001b[32m+goodbye\u001b[39m');
@@ -25,7 +32,7 @@ test('DiffView colours added lines green, removed red, hunks cyan', () => {
 });
 
 test('without colours (NO_COLOR) the diff has no colour codes', () => {
-  const { lastFrame, unmount } = render(h(ColorContext.Provider, { value: false }, h(DiffView, { diff, height: 10 })));
+  const { lastFrame, unmount } = render(h(ColorContext.Provider, { value: false }, diffPage()));
   const text = lastFrame() ?? '';
   unmount();
   expect(text).toContain('+goodbye');
@@ -33,10 +40,10 @@ test('without colours (NO_COLOR) the diff has no colour codes', () => {
 });
 
 test('StepDetail marks the variables of the command', async () => {
-  const { StepDetail } = await import('../../src/ui/components/StepDetail.js');
-  const { plannedStep } = await import('./helpers.js');
   const step = plannedStep('create', { command: 'gcloud compute instances create vm --zone=$ZONE --dir=${TMPDIR:-/tmp} --cost=$5' });
-  const { lastFrame, unmount } = render(h(StepDetail, { step, index: 0, total: 1, status: 'pending' }));
+  const { lastFrame, unmount } = render(
+    h(StepDetail, { page: stepPage({ step, index: 0, total: 1, status: 'pending', width: 100 }), top: 0, height: 20 }),
+  );
   const text = lastFrame() ?? '';
   unmount();
   expect(text).toContain('\u001b[35m$ZONE');

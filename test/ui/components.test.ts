@@ -1,11 +1,9 @@
 import { render } from 'ink-testing-library';
 import { createElement as h } from 'react';
 import { afterEach, describe, expect, test } from 'vitest';
-import { DiffView } from '../../src/ui/components/DiffView.js';
-import { Footer } from '../../src/ui/components/Footer.js';
+import { FOOTER_KEYS, Footer, fitKeys } from '../../src/ui/components/Footer.js';
 import { Header } from '../../src/ui/components/Header.js';
-import { OutputPane } from '../../src/ui/components/OutputPane.js';
-import { StepDetail } from '../../src/ui/components/StepDetail.js';
+import { StepDetail, type StepPageInput, stepPage } from '../../src/ui/components/StepDetail.js';
 import { listWindow, StepList } from '../../src/ui/components/StepList.js';
 import { Topology } from '../../src/ui/components/Topology.js';
 import { VariablePrompt } from '../../src/ui/components/VariablePrompt.js';
@@ -18,6 +16,12 @@ function frame(element: Parameters<typeof render>[0]): string {
   return instance.lastFrame() ?? '';
 }
 afterEach(() => instance?.unmount());
+
+/** The whole page of a step, `width` columns wide, every row shown. */
+function detail(input: Omit<StepPageInput, 'width'> & { width?: number }) {
+  const page = stepPage({ width: 100, ...input });
+  return h(StepDetail, { page, top: 0, height: page.rows.length });
+}
 
 describe('StepList', () => {
   const steps = [
@@ -82,13 +86,12 @@ describe('StepDetail', () => {
         '## Create the VMs\n\nThis **creates** two VMs in `$ZONE`. See [the docs](https://cloud.google.com).\n\n- one for the client\n- one for the server',
       command: 'gcloud compute instances create alts-client --zone=$ZONE --project=${PROJECT_ID}',
     });
-    const text = frame(h(StepDetail, { step, index: 0, total: 3, status: 'pending' }));
+    const text = frame(detail({ step, index: 0, total: 3, status: 'pending' }));
     expect(text).toContain('Step 1/3 · create-vms · on client');
     expect(text).toContain('Create the VMs');
     expect(text).not.toContain('##');
-    expect(text).toContain('This creates two VMs in $ZONE. See the docs.');
+    expect(text).toContain('This creates two VMs in $ZONE. See the docs (https://cloud.google.com).');
     expect(text).not.toContain('**');
-    expect(text).not.toContain('https://');
     expect(text).toContain('• one for the client');
     expect(text).toContain('$ gcloud compute instances create alts-client --zone=$ZONE --project=${PROJECT_ID}');
   });
@@ -100,7 +103,7 @@ describe('StepDetail', () => {
       { name: 'TOKEN', value: 's3cret', secret: true },
       { name: 'ZONE', value: 'z', secret: false },
     ];
-    const text = frame(h(StepDetail, { step, index: 0, total: 1, status: 'pending', variables }));
+    const text = frame(detail({ step, index: 0, total: 1, status: 'pending', variables }));
     expect(text).toContain('with PROJECT_ID=lab-project · TOKEN=[SECRET]');
     expect(text).not.toContain('ZONE=');
     expect(text).not.toContain('s3cret');
@@ -109,19 +112,29 @@ describe('StepDetail', () => {
   test('a confirm step carries a warning; a result says how it went', () => {
     const step = plannedStep('delete-project', { confirm: true });
     const result = stepResult(step, { status: 'failed', reason: 'exit 1 (expected 0)', logPath: '/tmp/logs/1.log' });
-    const text = frame(h(StepDetail, { step, index: 1, total: 3, status: 'failed', result }));
+    const text = frame(detail({ step, index: 1, total: 3, status: 'failed', result }));
     expect(text).toContain('⚠ This step asks for confirmation');
     expect(text).toContain('failed: exit 1 (expected 0)');
     expect(text).toContain('/tmp/logs/1.log');
   });
 
-  test('a long script is cut after commandLines lines', () => {
-    const step = plannedStep('script', { kind: 'script', command: 'a\nb\nc\nd\ne\n' });
-    const text = frame(h(StepDetail, { step, index: 0, total: 1, status: 'pending', commandLines: 2 }));
-    expect(text).toContain('┃ a');
-    expect(text).toContain('┃ b');
-    expect(text).not.toContain('┃ c');
-    expect(text).toContain('… 3 more lines');
+  test('a long script is shown whole, and a command longer than the pane wraps under itself', () => {
+    const step = plannedStep('script', { kind: 'script', command: `a\nb\nc\nd\necho ${'x'.repeat(48)}END\n` });
+    const text = frame(detail({ step, index: 0, total: 1, status: 'pending', width: 30 }));
+    for (const line of ['┃ a', '┃ b', '┃ c', '┃ d', `┃ echo ${'x'.repeat(23)}`, `┃ ${'x'.repeat(25)}END`]) {
+      expect(text.split('\n')).toContain(line);
+    }
+    expect(text).not.toContain('…');
+  });
+
+  test('a window of the page when it does not fit, saying what is above and below', () => {
+    const step = plannedStep('many', { command: 'seq 1 30' });
+    const output = { lines: Array.from({ length: 30 }, (_, index) => `line ${index + 1}`), dropped: 0 };
+    const page = stepPage({ step, index: 0, total: 1, status: 'passed', output, width: 40 });
+    const text = frame(h(StepDetail, { page, top: 10, height: 6 }));
+    const rows = text.split('\n');
+    expect(rows).toHaveLength(6);
+    expect(rows[5]).toContain(`↑ 10 · ↓ ${page.rows.length - 15} more`);
   });
 });
 
@@ -130,7 +143,8 @@ describe('MarkdownText', () => {
     const text = frame(h(MarkdownText, { markdown: '1. first\n2. second\n\n> a quote\n\n```sh\necho hi\n```' }));
     expect(text).toContain('1. first');
     expect(text).toContain('2. second');
-    expect(text).toContain('> a quote');
+    expect(text).toContain('│ a quote');
+    expect(text).not.toContain('> a quote');
     expect(text).toContain('echo hi');
     expect(text).not.toContain('```');
   });
@@ -139,37 +153,42 @@ describe('MarkdownText', () => {
     const text = frame(
       h(MarkdownText, { markdown: 'builds the same sources against the\ngrpc-go that `Debian\npackages`.\n\nNext paragraph.' }),
     );
-    expect(text.split('\n')).toEqual(['builds the same sources against the grpc-go that Debian packages.', 'Next paragraph.']);
+    expect(text.split('\n')).toEqual(['builds the same sources against the grpc-go that Debian packages.', '', 'Next paragraph.']);
   });
 });
 
-describe('OutputPane', () => {
-  test('shows the last lines that fit under its title', () => {
-    const lines = Array.from({ length: 50 }, (_, index) => `line ${index + 1}`);
-    const text = frame(h(OutputPane, { lines, height: 5, focused: false, title: 'output of build' }));
-    expect(text.split('\n')).toEqual(['── output of build', 'line 47', 'line 48', 'line 49', 'line 50']);
+describe('the output of a page', () => {
+  test('every line, one longer than the pane wrapped at its width, nothing cut', () => {
+    const step = plannedStep('build');
+    const long = `${'a'.repeat(35)}${'b'.repeat(35)}END`;
+    const output = { lines: ['first', long, 'last'], dropped: 0 };
+    const text = frame(detail({ step, index: 0, total: 1, status: 'passed', output, width: 30 }));
+    const rows = text.split('\n');
+    expect(rows).toContain('── output');
+    expect(rows).toContain('a'.repeat(30));
+    expect(rows).toContain(`${'a'.repeat(5)}${'b'.repeat(25)}`);
+    expect(rows).toContain(`${'b'.repeat(10)}END`);
+    expect(rows.at(-1)).toBe('last');
+    expect(text).not.toContain('…');
   });
 
-  test('says so when there is no output', () => {
-    expect(frame(h(OutputPane, { lines: [], height: 4, focused: true, title: 'output' }))).toContain('(no output yet)');
+  test('says so when there is no output yet, and how many earlier lines only the log has', () => {
+    const step = plannedStep('quiet');
+    expect(frame(detail({ step, index: 0, total: 1, status: 'running', output: { lines: [], dropped: 0 } }))).toContain('(no output yet)');
+    instance?.unmount();
+    const text = frame(detail({ step, index: 0, total: 1, status: 'passed', output: { lines: ['x'], dropped: 42 } }));
+    expect(text).toContain('… 42 earlier lines: l opens the full log');
   });
-});
 
-describe('DiffView', () => {
-  test('shows the diff and the keys that act on it', () => {
-    const text = frame(h(DiffView, { diff: '--- expected\n+++ actual\n@@ -1 +1 @@\n-hello\n+goodbye\n', height: 10 }));
+  test('a diff takes the place of the output, with the keys that act on it', () => {
+    const step = plannedStep('greet');
+    const diff = '--- expected\n+++ actual\n@@ -1 +1 @@\n-hello\n+goodbye\n';
+    const text = frame(detail({ step, index: 0, total: 1, status: 'failed', output: { lines: ['goodbye'], dropped: 0 }, diff }));
     expect(text).toContain('@@ -1 +1 @@');
     expect(text).toContain('-hello');
     expect(text).toContain('+goodbye');
     expect(text).toContain('u accept as snapshot · r retry');
-  });
-
-  test('scrolls a diff longer than its height', () => {
-    const diff = Array.from({ length: 30 }, (_, index) => `+line ${index + 1}`).join('\n');
-    const text = frame(h(DiffView, { diff, height: 6, scroll: 10 }));
-    expect(text).toContain('+line 11');
-    expect(text).not.toContain('+line 10\n');
-    expect(text).toContain('↓ 16 more');
+    expect(text).not.toContain('── output\n');
   });
 });
 
@@ -200,7 +219,7 @@ describe('VariablePrompt', () => {
 
 describe('Footer', () => {
   test('lists the keys', () => {
-    const text = frame(h(Footer, { mode: 'steps' })).replace(/\s+/g, ' ');
+    const all = fitKeys(FOOTER_KEYS.steps, 300, true).map(([key, action]) => `${key} ${action}`);
     for (const key of [
       'Enter run',
       'a run all',
@@ -209,16 +228,31 @@ describe('Footer', () => {
       'e edit var',
       'd diff',
       'u accept',
-      '↑/↓ move',
+      '↑/↓ step',
+      'l log',
       't topology',
       'q quit',
+      '? keys',
     ]) {
-      expect(text).toContain(key);
+      expect(all).toContain(key);
     }
   });
 
+  test('shows the keys that fit the row, then ? keys and q quit', () => {
+    for (const width of [60, 80]) {
+      const keys = fitKeys(FOOTER_KEYS.steps, width, true);
+      const text = keys.map(([key, action]) => `${key} ${action}`).join(' · ');
+      expect(text.length).toBeLessThanOrEqual(width);
+      expect(text.startsWith('Enter run · ↑/↓ step')).toBe(true);
+      expect(text.endsWith('? keys · q quit')).toBe(true);
+    }
+    instance?.unmount();
+    const text = frame(h(Footer, { mode: 'steps', width: 60 }));
+    expect(text.split('\n')[1]).toBe('Enter run · ↑/↓ step · PgUp/PgDn scroll · ? keys · q quit');
+  });
+
   test('shows the notice above the keys of the mode', () => {
-    const text = frame(h(Footer, { mode: 'confirm', notice: 'delete-project needs confirmation' }));
+    const text = frame(h(Footer, { mode: 'confirm', notice: 'delete-project needs confirmation', width: 80 }));
     expect(text.split('\n')[0]).toBe('delete-project needs confirmation');
     expect(text).toContain('Enter run it');
   });

@@ -32,19 +32,21 @@ describe('tuiReducer', () => {
     expect(state.running).toBeUndefined();
   });
 
-  test('a step that starts is running; when it passes the selection moves to the next step', () => {
+  test('a step that starts is running; when it passes it stays selected, its output in sight, and says how to go on', () => {
     const started = reduce([{ type: 'step-start', step: one, attempt: 1 }]);
     expect(started.statuses[0]).toBe('running');
     expect(started.running).toBe(0);
     const ended = tuiReducer(started, { type: 'step-end', step: one, result: stepResult(one) });
     expect(ended.statuses[0]).toBe('passed');
     expect(ended.running).toBeUndefined();
-    expect(ended.selected).toBe(1);
+    expect(ended.selected).toBe(0);
+    expect(ended.follow).toBe(true);
+    expect(ended.notice).toBe('one passed: ↓ selects the next step');
     expect(ended.results[0]?.status).toBe('passed');
   });
 
-  test('the same step-end twice moves the selection once', () => {
-    const end: TuiAction = { type: 'step-end', step: one, result: stepResult(one) };
+  test('a skipped step moves the selection on, once for the same step-end twice', () => {
+    const end: TuiAction = { type: 'step-end', step: one, result: stepResult(one, { status: 'skipped' }) };
     const state = reduce([{ type: 'run-requested', index: 0 }, end, end]);
     expect(state.selected).toBe(1);
   });
@@ -98,14 +100,15 @@ describe('tuiReducer', () => {
     expect(reduce([{ type: 'move', delta: 10 }]).selected).toBe(3);
   });
 
-  test('scrolling stays between the tail and the given maximum', () => {
-    expect(reduce([{ type: 'scroll', delta: 5, max: 3 }]).scroll).toBe(3);
-    expect(
-      reduce([
-        { type: 'scroll', delta: 5, max: 30 },
-        { type: 'scroll', delta: -10, max: 30 },
-      ]).scroll,
-    ).toBe(0);
+  test('scrolling starts from where the following view stood, stays between the top and the maximum, and End follows again', () => {
+    const scrolled = reduce([{ type: 'scroll', delta: -5, from: 20, max: 30 }]);
+    expect(scrolled).toMatchObject({ scroll: 15, follow: false });
+    // Once it no longer follows, a key scrolls from where the view is, whatever the render said.
+    expect(tuiReducer(scrolled, { type: 'scroll', delta: -5, from: 20, max: 30 }).scroll).toBe(10);
+    expect(reduce([{ type: 'scroll', delta: 50, from: 20, max: 30 }]).scroll).toBe(30);
+    expect(reduce([{ type: 'scroll', delta: -50, from: 20, max: 30 }]).scroll).toBe(0);
+    expect(tuiReducer(scrolled, { type: 'follow' }).follow).toBe(true);
+    expect(tuiReducer(scrolled, { type: 'move', delta: 1 }).follow).toBe(true);
   });
 
   test('d without a mismatch says so instead of showing an empty diff', () => {

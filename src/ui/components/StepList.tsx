@@ -103,6 +103,42 @@ function StepRow(props: {
   );
 }
 
+/**
+ * The list collapsed to one row, for narrow terminals: where the selected step stands, its
+ * status and name, and each step's status as a strip, so the page keeps the screen.
+ */
+export function StepStrip({ steps, statuses, selected, width }: Omit<StepListProps, 'height' | 'focused'>) {
+  const tint = useTint();
+  const step = steps[selected];
+  const status = statuses[selected] ?? 'pending';
+  const look = status === 'running' ? undefined : ICONS[status];
+  const position = `${selected + 1}/${steps.length} `;
+  // The strip of every step's icon, when it leaves room for a name.
+  const strip =
+    steps.length <= width / 3 ? ` ${steps.map((_, index) => stripIcon(statuses[index] ?? 'pending', index === selected)).join('')}` : '';
+  return (
+    <Box width={width} flexShrink={0}>
+      <Text dimColor>{position}</Text>
+      <Box width={2} flexShrink={0}>
+        {look ? <Text color={look.color ? tint(look.color) : undefined}>{look.icon}</Text> : <Spinner />}
+      </Box>
+      <Box flexGrow={1} flexShrink={1}>
+        <Text bold wrap="truncate-end">
+          {step ? showControls(step.name) : ''}
+        </Text>
+      </Box>
+      <Box flexShrink={0}>
+        <Text dimColor>{strip}</Text>
+      </Box>
+    </Box>
+  );
+}
+
+function stripIcon(status: TuiStepStatus, selected: boolean): string {
+  const icon = status === 'running' ? '▸' : ICONS[status].icon;
+  return selected ? `[${icon}]` : icon;
+}
+
 /** The list's rows: a section title wherever the section changes, then its steps. */
 export function listRows(steps: readonly PlannedStep[]): Row[] {
   const rows: Row[] = [];

@@ -1,0 +1,146 @@
+import stringWidth from 'string-width';
+import type { Tint } from './theme.js';
+
+/** How a piece of text looks; colours go through the theme, so NO_COLOR still drops them. */
+export interface SegmentStyle {
+  color?: Tint;
+  bold?: boolean;
+  dim?: boolean;
+  italic?: boolean;
+  underline?: boolean;
+  strikethrough?: boolean;
+  inverse?: boolean;
+}
+
+export interface Segment {
+  text: string;
+  style?: SegmentStyle;
+}
+
+/** One terminal row, already no wider than the width it was wrapped at. */
+export type Row = Segment[];
+
+export interface WrapOptions {
+  /** Break at spaces (prose) rather than at the last column that fits (output, commands). */
+  words?: boolean;
+  /** Put before the first row (a bullet, `$ `); the rows after it get as many spaces. */
+  first?: Segment;
+  /** Put before every row after the first, in place of the spaces `first` implies. */
+  rest?: Segment;
+}
+
+/** Printable ASCII: one column per character, no need to measure. */
+const NARROW = /^[\x20-\x7e]*$/;
+
+/** Columns the text takes on a terminal. */
+export function textWidth(text: string): number {
+  return NARROW.test(text) ? text.length : stringWidth(text);
+}
+
+/**
+ * Text cut into rows of at most `width` columns, nothing dropped: what does not fit goes on
+ * the next row. A `\n` in a segment starts a new row. Pure, so the page is laid out before Ink
+ * sees it and scrolling can count rows.
+ */
+export function wrapSegments(segments: readonly Segment[], width: number, options: WrapOptions = {}): Row[] {
+  const { words = false, first, rest } = options;
+  const firstWidth = first ? textWidth(first.text) : 0;
+  const restPrefix = rest ?? (first ? { text: ' '.repeat(firstWidth) } : undefined);
+  const restWidth = restPrefix ? textWidth(restPrefix.text) : 0;
+  const rows: Row[] = [];
+  let row: Row = first ? [first] : [];
+  let room = Math.max(1, width - firstWidth);
+  let used = 0;
+  const newRow = () => {
+    rows.push(row);
+    row = restPrefix ? [restPrefix] : [];
+    room = Math.max(1, width - restWidth);
+    used = 0;
+  };
+  const add = (text: string, style: SegmentStyle | undefined) => {
+    const last = row.at(-1);
+    if (last && last.style === style && last !== first && last !== restPrefix) last.text += text;
+    else row.push(style ? { text, style } : { text });
+  };
+  for (const segment of segments) {
+    const lines = segment.text.split('\n');
+    lines.forEach((line, index) => {
+      if (index > 0) newRow();
+      const pieces = words ? line.split(/( +)/) : [line];
+      for (const piece of pieces) {
+        if (piece === '') continue;
+        const pieceWidth = textWidth(piece);
+        if (words && pieceWidth <= room - used) {
+          add(piece, segment.style);
+          used += pieceWidth;
+          continue;
+        }
+        if (words && piece.startsWith(' ')) {
+          // Spaces where a row breaks are the break itself.
+          if (used > 0) newRow();
+          continue;
+        }
+        if (words && used > 0 && pieceWidth <= room) {
+          newRow();
+          add(piece, segment.style);
+          used += pieceWidth;
+          continue;
+        }
+        // Longer than a row (a URL, an output line): cut at the last column that fits.
+        for (const character of characters(piece)) {
+          const characterWidth = textWidth(character);
+          if (used + characterWidth > room && used > 0) newRow();
+          add(character, segment.style);
+          used += characterWidth;
+        }
+      }
+    });
+  }
+  rows.push(row);
+  return rows.map(trimTrailingSpaces);
+}
+
+/** One unstyled line (of output, say) as rows of `width` columns. */
+export function wrapLine(line: string, width: number): string[] {
+  const columns = Math.max(1, width);
+  if (NARROW.test(line)) {
+    if (line.length <= columns) return [line];
+    const rows: string[] = [];
+    for (let from = 0; from < line.length; from += columns) rows.push(line.slice(from, from + columns));
+    return rows;
+  }
+  return wrapSegments([{ text: line }], columns).map((row) => row.map((segment) => segment.text).join(''));
+}
+
+/** Rows `wrapLine` would give, without making them. */
+export function wrappedCount(line: string, width: number): number {
+  const columns = Math.max(1, width);
+  if (NARROW.test(line)) return Math.max(1, Math.ceil(line.length / columns));
+  return wrapLine(line, columns).length;
+}
+
+/** Tabs to spaces at stops of 8, as a terminal shows them. */
+export function expandTabs(line: string): string {
+  if (!line.includes('\t')) return line;
+  let out = '';
+  for (const character of line) {
+    if (character === '\t') out += ' '.repeat(8 - (textWidth(out) % 8));
+    else out += character;
+  }
+  return out;
+}
+
+export function rowText(row: Row): string {
+  return row.map((segment) => segment.text).join('');
+}
+
+function characters(text: string): string[] {
+  return NARROW.test(text) ? text.split('') : Array.from(text);
+}
+
+function trimTrailingSpaces(row: Row): Row {
+  const last = row.at(-1);
+  if (last === undefined || row.length === 1 || !last.text.endsWith(' ')) return row;
+  const trimmed = last.text.replace(/ +$/, '');
+  return trimmed === '' ? row.slice(0, -1) : [...row.slice(0, -1), { ...last, text: trimmed }];
+}
