@@ -1,11 +1,11 @@
 import { lintTutorial } from '../check/lint-tutorial.js';
 import { EXIT, TutorialError } from '../errors.js';
-import { findTutorialFile, listTutorialFiles, loadTutorial, projectRootOf } from '../format/catalog.js';
+import { findTutorialFile, loadTutorial, projectRootOf, projectTutorialFiles } from '../format/catalog.js';
 import { showControls } from '../report/visible-text.js';
 
 /** `alts-tutor lint`: one `file:line: problem` line each; exit 1 when there is any. */
 export function lintCommand(references: string[], cwd: string): number {
-  const files = references.length > 0 ? references.map((reference) => findTutorialFile(reference, cwd)) : listTutorialFiles(cwd);
+  const files = references.length > 0 ? references.map((reference) => findTutorialFile(reference, cwd)) : projectTutorialFiles(cwd);
   const lines: string[] = [];
   for (const file of files) {
     try {

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { displayPath, findTutorialFile, listTutorialFiles } from '../format/catalog.js';
+import { displayPath, findTutorialFile, projectTutorialFiles } from '../format/catalog.js';
 import type { Paint } from '../report/colors.js';
 import { showControls } from '../report/visible-text.js';
 import type { RunEvent } from '../run/events.js';
@@ -34,7 +34,9 @@ interface TutorialState {
 export function watchTests(screen: WatchScreen): (options: TestOptions, io: TestIo) => Promise<TestSummary> {
   return async (options, io) => {
     const files = selectShard(
-      options.tutorials.length > 0 ? options.tutorials.map((reference) => findTutorialFile(reference, io.cwd)) : listTutorialFiles(io.cwd),
+      options.tutorials.length > 0
+        ? options.tutorials.map((reference) => findTutorialFile(reference, io.cwd))
+        : projectTutorialFiles(io.cwd),
       options.shard,
     );
     const watched = new Map(files.map((file) => [file, watchedTutorial(file)]));
@@ -73,7 +75,7 @@ export function watchTests(screen: WatchScreen): (options: TestOptions, io: Test
         changed.clear();
         if (options.tutorials.length === 0) {
           // A new tutorial saved in a tutorials/ directory joins the watch.
-          for (const path of paths.filter((entry) => entry.endsWith('.md') && listTutorialFiles(io.cwd).includes(entry))) {
+          for (const path of paths.filter((entry) => entry.endsWith('.md') && projectTutorialFiles(io.cwd).includes(entry))) {
             if (!watched.has(path)) watched.set(path, watchedTutorial(path));
           }
         }

@@ -46,6 +46,17 @@ export function listTutorialFiles(cwd: string): string[] {
   return files;
 }
 
+/**
+ * The tutorials `test`, `lint` and `doctor` take when none is named: the project's own when it
+ * has some (a project's tests are about its tutorials, not about those alts-tutor comes with),
+ * else every one reachable by id.
+ */
+export function projectTutorialFiles(cwd: string): string[] {
+  const all = listTutorialFiles(cwd);
+  const own = all.filter((file) => dirname(file) === resolve(cwd, 'tutorials'));
+  return own.length > 0 ? own : all;
+}
+
 export function loadTutorial(file: string): Tutorial {
   let bytes: Buffer;
   try {

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { UserError } from '../errors.js';
-import { findTutorialFile, listTutorialFiles, loadTutorial, projectRootOf } from '../format/catalog.js';
+import { findTutorialFile, loadTutorial, projectRootOf, projectTutorialFiles } from '../format/catalog.js';
 import type { Target } from '../format/tutorial.js';
 import { planSteps } from '../plan/plan-steps.js';
 import { LOCAL_TARGET } from '../plan/select-target.js';
@@ -65,7 +65,7 @@ export function doctorReport(options: DoctorOptions): DoctorReport {
     const files =
       options.tutorials.length > 0
         ? options.tutorials.map((reference) => findTutorialFile(reference, options.cwd))
-        : listTutorialFiles(options.cwd);
+        : projectTutorialFiles(options.cwd);
     for (const file of files) {
       const tutorial = loadTutorial(file);
       for (const target of targetsOf(tutorial.id, tutorial.targets, options.target, options.tutorials.length > 0)) {

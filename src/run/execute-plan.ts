@@ -98,6 +98,16 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     const values = Object.fromEntries(variables.map((variable) => [variable.name, variable.value]));
     // Before the session exists: a project that cannot run the tutorial leaves nothing to resume.
     const preflight = cloud && !options.resume ? await preflightCloud(plan, values, options.env) : undefined;
+    // Before the session too: a checker that refuses (-u on a tutorial alts-tutor comes with) leaves none.
+    const secrets = variables.filter((variable) => variable.secret).map((variable) => variable.value);
+    const checker = new OutputChecker({
+      place: { projectRoot: plan.projectRoot, tutorialId: tutorial.id, target: target.name },
+      file: displayPath(tutorial.file),
+      targetCount: Math.max(1, Object.keys(tutorial.targets).length),
+      variables: Object.fromEntries(declared.filter((variable) => !variable.secret).map((variable) => [variable.name, variable.value])),
+      secrets,
+      update: options.updateSnapshots,
+    });
     const session = options.resume ?? newSession(sessionId, plan, options.file, variables);
     if (options.resume) {
       unlock = lockSession(store.dir(sessionId), sessionId);
@@ -113,15 +123,6 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       await (await hosts.get(host, hostSpecOf(plan, host))).restoreState(state);
       leftOut.push(...leftOutOfState(state));
     }
-    const secrets = variables.filter((variable) => variable.secret).map((variable) => variable.value);
-    const checker = new OutputChecker({
-      place: { projectRoot: plan.projectRoot, tutorialId: tutorial.id, target: target.name },
-      file: displayPath(tutorial.file),
-      targetCount: Math.max(1, Object.keys(tutorial.targets).length),
-      variables: Object.fromEntries(declared.filter((variable) => !variable.secret).map((variable) => [variable.name, variable.value])),
-      secrets,
-      update: options.updateSnapshots,
-    });
     run = new RunController({
       plan,
       hosts,

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { obsoleteSnapshots, refuseUpdateUnderCi, removeSnapshot } from '../check/snapshots.js';
 import { UserError } from '../errors.js';
-import { displayPath, findTutorialFile, listTutorialFiles, loadTutorial, projectRootOf } from '../format/catalog.js';
+import { displayPath, findTutorialFile, loadTutorial, projectRootOf, projectTutorialFiles } from '../format/catalog.js';
 import { describeInstall, planMachineSetup } from '../needs/machine-setup.js';
 import { planSteps } from '../plan/plan-steps.js';
 import { parseVarOptions } from '../plan/resolve-variables.js';
@@ -54,7 +54,7 @@ export async function testTutorials(options: TestOptions, io: TestIo): Promise<T
   refuseUpdateUnderCi(options.updateSnapshots, options.ci);
   const optionValues = parseVarOptions(options.vars);
   const files = selectShard(
-    options.tutorials.length > 0 ? options.tutorials.map((reference) => findTutorialFile(reference, io.cwd)) : listTutorialFiles(io.cwd),
+    options.tutorials.length > 0 ? options.tutorials.map((reference) => findTutorialFile(reference, io.cwd)) : projectTutorialFiles(io.cwd),
     options.shard,
   );
   const summary: TestSummary = { tutorials: 0, failed: 0, interrupted: false };

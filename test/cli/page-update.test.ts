@@ -232,6 +232,8 @@ describe('a tutorial that comes with alts-tutor, not with the project', () => {
     expect(readFileSync(bundled, 'utf8')).toBe(BUNDLED);
     expect(existsSync(join(user, 'tutorials'))).toBe(false);
     expect(existsSync(join(installed, 'snapshots'))).toBe(false);
+    // Nor is a session: nothing is left "running" for status and resume.
+    expect(existsSync(join(home, 'sessions')) ? readdirSync(join(home, 'sessions')) : []).toEqual([]);
     // Inside the installed package too: it is still not a project.
     const inside = await runCliFrom(bin, ['run', 'pages', '-u', '--yes'], installed, home);
     expect(inside.code).toBe(2);

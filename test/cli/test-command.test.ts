@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,22 @@ describe('alts-tutor test', () => {
         .map((event) => event.tutorial);
     expect(ran(first.stdout)).toEqual(['greet']);
     expect(ran(second.stdout)).toEqual(['second']);
+  });
+});
+
+describe('alts-tutor test without names, in a project', () => {
+  it("tests the project's own tutorials, not those alts-tutor comes with; lint takes the same", async () => {
+    const { dir, cli } = project();
+    const result = await cli(['test', '--reporter', 'json']);
+    const tutorials = result.stdout
+      .split('\n')
+      .filter((line) => line.includes('"run-start"'))
+      .map((line) => (JSON.parse(line) as { tutorial: string }).tutorial);
+    const own = readdirSync(join(dir, 'tutorials')).map((name) => name.replace(/\.md$/, ''));
+    expect(tutorials.sort()).toEqual(own.sort());
+    expect(tutorials).not.toContain('hello');
+    const lint = await cli(['lint']);
+    expect(lint.stdout + lint.stderr).not.toMatch(/hello|alts-grpc/);
   });
 });
 
