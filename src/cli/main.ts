@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import { EXIT, internalErrorText, TutorialError, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { showControls } from '../report/visible-text.js';
@@ -20,7 +20,13 @@ function program(): Command {
     .version(version(), '-v, --version')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .configureHelp({
+      // A repeatable option starts from an empty list: no default worth printing.
+      optionDescription(option) {
+        return Help.prototype.optionDescription.call(this, option).replace(' (default: [])', '');
+      },
+    });
 
   cli
     .command('list')
@@ -43,7 +49,10 @@ function program(): Command {
     .option('--ci', 'non-interactive run for CI (implies --yes; never writes snapshots)')
     .option('--dry-run', 'print every step and its host; run nothing')
     .option('--cleanup', 'run teardown steps after a failure too')
-    .option('-u, --update-snapshots', 'write the actual output of the steps that ran as their snapshots')
+    .option(
+      '-u, --update-snapshots',
+      'write the actual output of the steps that ran where it is kept: into the page where it shows output, else a snapshot file',
+    )
     .option(
       '--reporter <name[:file]>',
       'pretty (the TUI), plain or json on stdout, and junit, html, json, github with :file; repeatable (default: the TUI on a terminal, else plain)',
@@ -74,7 +83,10 @@ function program(): Command {
     .argument('[tutorials...]', 'tutorial ids or .md files')
     .option('--target <name>', 'target to test (tutorials without it are skipped when none is named)')
     .option('--var <name=value>', 'set a variable (repeatable)', collect, [])
-    .option('-u, --update-snapshots', 'write the actual output of the steps that ran as their snapshots')
+    .option(
+      '-u, --update-snapshots',
+      'write the actual output of the steps that ran where it is kept: into the page where it shows output, else a snapshot file',
+    )
     .option('--ci', 'never write snapshots; fail on obsolete ones (implied by CI=…)')
     .option('-y, --yes', 'consent to a first step that installs the Debian packages this machine lacks (--ci consents too)')
     .option(
