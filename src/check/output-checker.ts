@@ -53,7 +53,7 @@ export class OutputChecker {
   private readonly written = new Map<string, { lines: string[]; line: number }>();
 
   /** Refuses `-u` of a tutorial that comes with alts-tutor (exit 2) before any step runs: a run would be wasted. */
-  constructor(private readonly options: CheckerOptions) {
+  constructor(private options: CheckerOptions) {
     if (options.update) this.refuseInstalled();
     this.snapshots = new SnapshotIndex(options.place, options.targetCount);
   }
@@ -100,6 +100,17 @@ export class OutputChecker {
       diff: diffOutput(result),
       reason: `output differs from ${describeExpectation(expectation)}${result.reason ? ` (${result.reason})` : ''}`,
     };
+  }
+
+  /**
+   * A variable's new value (the TUI's `e`): later checks compare with it and redaction writes
+   * `${NAME}` for it; a secret's value is masked instead, and its old one stays masked.
+   */
+  setVariable(name: string, value: string, secret: boolean): void {
+    const { [name]: _old, ...others } = this.options.variables;
+    this.options = secret
+      ? { ...this.options, variables: others, secrets: [...this.options.secrets, value] }
+      : { ...this.options, variables: { ...others, [name]: value } };
   }
 
   /** Writes what a step printed where its expectation lives, whatever it was expected to print (the TUI's `u`). */

@@ -89,12 +89,40 @@ function redactFreshLine(line: string, values: readonly VariableValue[], variabl
 function variableSpans(line: string, values: readonly VariableValue[]): RedactionSpan[] {
   const spans: RedactionSpan[] = [];
   for (const { name, value } of values) {
-    for (let at = line.indexOf(value); at !== -1; at = line.indexOf(value, at + value.length)) {
+    const edges = wordEdges(value);
+    for (let at = line.indexOf(value); at !== -1; ) {
       const end = at + value.length;
-      if (!spans.some((span) => span.start < end && at < span.end)) spans.push({ start: at, end, token: `\${${name}}` });
+      const whole = standsWhole(line, at, end, edges);
+      if (whole && !spans.some((span) => span.start < end && at < span.end)) spans.push({ start: at, end, token: `\${${name}}` });
+      at = line.indexOf(value, whole ? end : at + 1);
     }
   }
   return spans;
+}
+
+const WORD = /^[\p{L}\p{N}_]$/u;
+
+/** Whether a value starts and ends with a letter, digit or `_`. */
+function wordEdges(value: string): { start: boolean; end: boolean } {
+  const chars = Array.from(value);
+  return { start: WORD.test(chars[0] ?? ''), end: WORD.test(chars.at(-1) ?? '') };
+}
+
+/**
+ * A value is redacted where it stands whole, never as part of a longer word: a value that starts
+ * (ends) with a letter, digit or `_` needs a character before (after) it that is none, or the
+ * line's edge (`a` stays in `alts`; `my-proj` is redacted in `alts-server@my-proj.iam` and in
+ * `/my-proj/`, not in `my-project`).
+ */
+function standsWhole(line: string, start: number, end: number, edges: { start: boolean; end: boolean }): boolean {
+  if (edges.start && start > 0 && WORD.test(charBefore(line, start))) return false;
+  return !(edges.end && end < line.length && WORD.test(String.fromCodePoint(line.codePointAt(end) ?? 0)));
+}
+
+/** The character (code point) that ends just before `at`. */
+function charBefore(line: string, at: number): string {
+  const low = line.charCodeAt(at - 1);
+  return low >= 0xdc00 && low <= 0xdfff && at >= 2 ? line.slice(at - 2, at) : line.charAt(at - 1);
 }
 
 function applySpans(line: string, spans: readonly RedactionSpan[], gap: (text: string) => string): string {

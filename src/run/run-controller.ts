@@ -17,10 +17,13 @@ export class RunController {
   private interrupting = false;
   /** Steps whose latest attempt the person stopped (the TUI's Ctrl-C or q): the run ends interrupted, not failed. */
   private readonly stopped = new Set<string>();
+  /** The run's variable values as they are now (`ready=port:$PORT` reads them): `e` changes them. */
+  private readonly variables: Record<string, string>;
 
   constructor(private readonly options: RunOptions) {
     this.listeners.add(options.onEvent);
-    this.runner = new StepRunner({ ...options, onEvent: (event) => this.emit(event) });
+    this.variables = { ...options.variables };
+    this.runner = new StepRunner({ ...options, variables: this.variables, onEvent: (event) => this.emit(event) });
     this.emit({ type: 'run-start', plan: options.plan, sessionId: options.sessionId });
   }
 
@@ -60,9 +63,14 @@ export class RunController {
     return path;
   }
 
-  /** A new value for a variable (the TUI's `e`): in every shell, the session, and masked if secret. */
+  /**
+   * A new value for a variable (the TUI's `e`): every later command (in every shell), readiness
+   * check, output check and redaction uses it; the session keeps it; a secret's value is masked.
+   */
   async setVariable(name: string, value: string, secret: boolean): Promise<void> {
     await this.options.hosts.setVariables([{ name, value, secret }]);
+    this.variables[name] = value;
+    this.options.checker?.setVariable(name, value, secret);
     if (secret) this.options.secrets.push(value);
     this.options.session?.variableSet(name, secret ? undefined : value);
   }

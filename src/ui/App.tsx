@@ -211,8 +211,10 @@ export function handleKey(
   actions: RunActions,
   context: KeyContext,
 ): void {
-  if (key.ctrl && input === 'c') {
-    actions.interrupt();
+  // Two Ctrl-C pressed fast can come as one input ("\x03\x03"): each one counts.
+  const ctrlC = key.ctrl && input === 'c' ? 1 : input.split('\u0003').length - 1;
+  if (ctrlC > 0) {
+    for (let press = 0; press < ctrlC; press++) actions.interrupt();
     return;
   }
   if (state.quitting) return;
@@ -325,5 +327,13 @@ function editKey(input: string, key: Key, state: TuiState, dispatch: (action: Tu
     else if (key.return) dispatch({ type: 'edit-pick' });
   } else if (key.return) actions.setVariable(editing.name, editing.value);
   else if (key.backspace || key.delete) dispatch({ type: 'edit-erase' });
-  else if (!key.ctrl && !key.meta && input !== '') dispatch({ type: 'edit-input', text: input });
+  else if (!key.ctrl && !key.meta && input !== '') {
+    // Typed fast or pasted, the value and its Enter come as one input: the Enter sets what is before it.
+    const enter = /[\r\n]/.exec(input);
+    const text = enter ? input.slice(0, enter.index) : input;
+    dispatch({ type: 'edit-input', text });
+    if (!enter) return;
+    const typed = tuiReducer(state, { type: 'edit-input', text }).editing;
+    if (typed?.phase === 'value') actions.setVariable(typed.name, typed.value);
+  }
 }

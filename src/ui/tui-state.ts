@@ -225,9 +225,13 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
     }
     case 'edit-input': {
       if (state.editing?.phase !== 'value') return state;
-      // Keys arrive as text; control characters (escape sequences of unhandled keys) are not part of a value.
-      const text = stripControl(action.text);
-      return text === '' ? state : { ...state, editing: { ...state.editing, value: state.editing.value + text } };
+      // Keys arrive as text, several at once when typed fast: each backspace in it erases a
+      // character; other control characters (escape sequences of unhandled keys) are not part of a value.
+      let value = state.editing.value;
+      for (const part of action.text.split(/([\b\u007f])/)) {
+        value = part === '\b' || part === '\u007f' ? Array.from(value).slice(0, -1).join('') : value + stripControl(part);
+      }
+      return value === state.editing.value ? state : { ...state, editing: { ...state.editing, value } };
     }
     case 'edit-erase': {
       if (state.editing?.phase !== 'value') return state;

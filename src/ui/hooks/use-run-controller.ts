@@ -1,5 +1,6 @@
 import { useApp } from 'ink';
 import { type Dispatch, useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import { UserError } from '../../errors.js';
 import type { StepResult } from '../../run/events.js';
 import type { StepController, TuiVariable } from '../controller.js';
 import { initialTuiState, isTeardown, nextRunAllStep, type TuiAction, type TuiState, tuiReducer } from '../tui-state.js';
@@ -104,9 +105,14 @@ export function useRunController(
         const result = latest.current.results[index];
         if (!step || !result || running.current || quitting.current) return;
         dispatch({ type: 'notice', text: `writing the snapshot of ${step.name}…` });
-        controller
-          .acceptOutput(step, result)
-          .then((snapshot) => settle(index, { ...result, status: 'passed', check: 'updated', snapshot, diff: undefined }), fail);
+        controller.acceptOutput(step, result).then(
+          (snapshot) => settle(index, { ...result, status: 'passed', check: 'updated', snapshot, diff: undefined }),
+          // What the person can act on (a tutorial that came with alts-tutor, which is never written: where a copy would go) is told; the TUI stays.
+          (error: unknown) =>
+            error instanceof UserError
+              ? dispatch({ type: 'notice', text: error.hint ? `${error.message}; ${error.hint}` : error.message })
+              : fail(error),
+        );
       },
       setVariable(name, value) {
         const variable = latest.current.variables.find((candidate) => candidate.name === name);
