@@ -97,7 +97,8 @@ export function wrapSegments(segments: readonly Segment[], width: number, option
     });
   }
   rows.push(row);
-  return rows.map(trimTrailingSpaces);
+  // Hard-wrapped text keeps its spaces where it breaks: joined again, the rows are the text.
+  return words ? rows.map(trimTrailingSpaces) : rows;
 }
 
 /** One unstyled line (of output, say) as rows of `width` columns. */
