@@ -55,7 +55,7 @@ function blockOf(token: Token, width: number): Row[] {
       return listRows(token as Tokens.List, width);
     case 'blockquote': {
       const inner = blockRows((token as Tokens.Blockquote).tokens, width - 2, false);
-      return inner.map((row) => [{ text: '│ ', style: DIM }, ...row]);
+      return inner.map((row): Row => (row.length === 0 ? [{ text: '│', style: DIM }] : [{ text: '│ ', style: DIM }, ...row]));
     }
     case 'code': {
       const lines = (token as Tokens.Code).text.split('\n');

@@ -86,7 +86,9 @@ export function wrapSegments(segments: readonly Segment[], width: number, option
           used += pieceWidth;
           continue;
         }
-        // Longer than a row (a URL, an output line): cut at the last column that fits.
+        // Longer than a row (a URL, an output line): cut at the last column that fits; prose
+        // starts such a word on a row of its own.
+        if (words && used > 0) newRow();
         for (const character of characters(piece)) {
           const characterWidth = textWidth(character);
           if (used + characterWidth > room && used > 0) newRow();
@@ -141,7 +143,7 @@ function characters(text: string): string[] {
 
 function trimTrailingSpaces(row: Row): Row {
   const last = row.at(-1);
-  if (last === undefined || row.length === 1 || !last.text.endsWith(' ')) return row;
+  if (last === undefined || !last.text.endsWith(' ')) return row;
   const trimmed = last.text.replace(/ +$/, '');
   return trimmed === '' ? row.slice(0, -1) : [...row.slice(0, -1), { ...last, text: trimmed }];
 }
