@@ -84,8 +84,6 @@ describe('test with several reporters', () => {
       'charlie',
       'echo-secret',
       'golf',
-      // The bundled tutorial without targets.
-      'hello',
     ]);
 
     for (const text of [result.stdout, junitText, html, readFileSync(join(dir, 'out', 'report.json'), 'utf8')]) {
