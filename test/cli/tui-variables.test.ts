@@ -2,11 +2,11 @@ import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { BIN, makeProject, removeProjects } from './helpers.js';
-import { Terminal } from './terminal-driver.js';
+import { SizedTerminal } from './tui-screen.js';
 
 afterAll(removeProjects);
 
-const terminals: Terminal[] = [];
+const terminals: SizedTerminal[] = [];
 afterEach(() => {
   for (const terminal of terminals.splice(0)) terminal.close();
 });
@@ -65,9 +65,9 @@ function zonedProject(): { dir: string; home: string; page: string } {
   return { ...project, page };
 }
 
-function openTui(bin: string, project: { dir: string; home: string }, cwd: string, size?: { columns: number; rows: number }): Terminal {
-  const stty = size ? `stty cols ${size.columns} rows ${size.rows}; ` : '';
-  const terminal = new Terminal(`${stty}NO_COLOR=1 ALTS_TUTOR_HOME=${project.home} env -u CI node ${bin} run zoned`, cwd);
+function openTui(bin: string, project: { dir: string; home: string }, cwd: string, columns: number, rows: number): SizedTerminal {
+  const command = `NO_COLOR=1 ALTS_TUTOR_HOME=${project.home} env -u CI node ${bin} run zoned`;
+  const terminal = new SizedTerminal(command, cwd, columns, rows);
   terminals.push(terminal);
   return terminal;
 }
@@ -76,18 +76,19 @@ function openTui(bin: string, project: { dir: string; home: string }, cwd: strin
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 /** `e` on the one variable: its old value erased, the new one typed and Enter. */
-async function editZone(terminal: Terminal, value: string): Promise<void> {
+async function editZone(terminal: SizedTerminal, value: string): Promise<void> {
   terminal.press('e');
   await terminal.waitFor('new value of ZONE');
   for (const _ of 'us-central1-a') terminal.press('BSpace');
-  terminal.type(value);
+  terminal.send(value);
+  terminal.press('Enter');
   await terminal.waitFor('ZONE set in every shell');
 }
 
 describe('e changes a variable for everything after it', () => {
   it('r runs and checks with the new value, and u redacts it as ${ZONE}, whole values only, into the page (80x24)', async () => {
     const project = zonedProject();
-    const terminal = openTui(BIN, project, project.dir, { columns: 80, rows: 24 });
+    const terminal = openTui(BIN, project, project.dir, 80, 24);
     await terminal.waitFor('Zoned tour');
     await settle();
     terminal.press('Enter');
@@ -126,13 +127,13 @@ describe('u and the installed package', () => {
     return { bin: join(at, 'bin', 'alts-tutor.js'), bundled };
   }
 
-  it('u never writes a tutorial of the installed package: it says where a copy would go, and the TUI stays', async () => {
+  it('u never writes a tutorial of the installed package: it says where a copy would go, and the TUI stays (200x60)', async () => {
     const project = makeProject();
     const { bin, bundled } = installedPackage(join(project.dir, 'cache', 'node_modules', 'alts-tutor'));
     const before = readFileSync(bundled, 'utf8');
     const user = join(project.dir, 'elsewhere');
     mkdirSync(user);
-    const terminal = openTui(bin, project, user);
+    const terminal = openTui(bin, project, user, 200, 60);
     await terminal.waitFor('Zoned tour');
     await settle();
     terminal.press('a');
