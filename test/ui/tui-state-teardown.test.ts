@@ -40,7 +40,8 @@ describe('teardown steps in the TUI', () => {
 describe('a value typed fast', () => {
   const variables = [{ name: 'ZONE', value: 'us-central1-a', secret: false }];
   const edit = (text: string) =>
-    [{ type: 'edit-begin' }, { type: 'edit-input', text }].reduce(tuiReducer, initialTuiState(plan, variables)).editing;
+    ([{ type: 'edit-begin' }, { type: 'edit-input', text }] satisfies TuiAction[]).reduce(tuiReducer, initialTuiState(plan, variables))
+      .editing;
 
   test('several backspaces in one input each erase a character', () => {
     expect(edit('\u007f\u007f\u007f\u007f\u007f\u007f\u007f\u007f\u007f\u007f\u007f\u007f\u007feu-west1')).toEqual({
