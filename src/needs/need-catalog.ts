@@ -115,6 +115,12 @@ export const NEEDS: readonly Need[] = [
     about: 'Kubernetes client',
   },
   {
+    id: 'less',
+    check: { kind: 'program', command: 'less', version: ['--version'] },
+    package: 'less',
+    about: 'pager',
+  },
+  {
     id: 'chromium',
     check: { kind: 'program', command: 'chromium', version: ['--version'] },
     package: 'chromium',
@@ -182,6 +188,7 @@ export const TEST_SUITE_NEEDS: ReadonlyArray<{ id: string; why: string }> = [
   { id: 'sshd', why: 'a real sshd in a namespace stands in for a VM' },
   { id: 'sysctl', why: 'the envoy-tproxy router turns on forwarding' },
   { id: 'tmux', why: 'the TUI is driven in a real terminal' },
+  { id: 'less', why: "the TUI's l and alts-tutor logs page a step's log through less -R" },
   { id: 'chromium', why: 'the HTML report is opened and screenshotted in headless Chromium' },
   { id: 'shellcheck', why: 'the step scripts are linted' },
   { id: 'kubectl', why: "manifests go through kubectl's client-side dry run" },
