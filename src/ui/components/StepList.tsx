@@ -4,6 +4,7 @@ import type { PlannedStep } from '../../plan/plan-steps.js';
 import { showControls } from '../../report/visible-text.js';
 import { type Tint, useTint } from '../theme.js';
 import type { TuiStepStatus } from '../tui-state.js';
+import { textWidth } from '../wrap-rows.js';
 import { Spinner } from './Spinner.js';
 
 export interface StepListProps {
@@ -63,6 +64,7 @@ export function StepList({ steps, statuses, selected, height, width, focused }: 
             selected={entry.index === selected}
             focused={focused}
             tint={tint}
+            width={width}
           />,
         );
       }
@@ -81,10 +83,13 @@ function StepRow(props: {
   selected: boolean;
   focused: boolean;
   tint: (color: Tint) => Tint | undefined;
+  width: number;
 }) {
-  const { step, status, selected, focused, tint } = props;
+  const { step, status, selected, focused, tint, width } = props;
   const look = status === 'running' ? undefined : ICONS[status];
   const note = step.background ? (status === 'background-ready' ? ' ready' : ' bg') : '';
+  // The name matters more than the host: in a narrow list the host goes when both do not fit.
+  const host = textWidth(showControls(step.name)) + textWidth(` ${step.host}${note}`) + 3 <= width ? ` ${step.host}` : '';
   return (
     <Box>
       <Text>{selected ? '›' : ' '}</Text>
@@ -97,7 +102,7 @@ function StepRow(props: {
         </Text>
       </Box>
       <Box flexShrink={0}>
-        <Text dimColor>{showControls(` ${step.host}${note}`)}</Text>
+        <Text dimColor>{showControls(`${host}${note}`)}</Text>
       </Box>
     </Box>
   );
