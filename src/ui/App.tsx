@@ -20,6 +20,7 @@ import { keyHelpRows } from './key-help.js';
 import type { OutputBuffer } from './output-buffer.js';
 import type { Tint } from './theme.js';
 import { allPassed, passedCount, type TuiAction, type TuiState, tuiReducer } from './tui-state.js';
+import { LineWrapper } from './wrap-rows.js';
 
 export interface AppProps {
   controller: StepController;
@@ -90,12 +91,13 @@ export function App({ controller, variables, topology, onExit }: AppProps) {
   const version = buffer.owner === step?.name ? buffer.version : -1;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the buffer changes in place; its version says when
   const output = useMemo(() => pageOutput(step?.name, result?.output, buffer), [step?.name, result?.output, buffer, version]);
+  const lines = useMemo(() => new LineWrapper(paneWidth), [paneWidth]);
   const page: StepPage = useMemo(() => {
     if (state.showHelp) return { rows: keyHelpRows(paneWidth), anchor: 0 };
     if (!step) return { rows: [], anchor: 0 };
     const input = { step, index: state.selected, total: state.steps.length, status, result, variables: state.variables, output };
-    return stepPage({ ...input, width: paneWidth, ...(diff !== undefined && { diff }), ...(closing !== undefined && { closing }) });
-  }, [state.showHelp, step, state.selected, state.steps.length, status, result, state.variables, output, diff, closing, paneWidth]);
+    return stepPage({ ...input, width: paneWidth, lines, ...(diff !== undefined && { diff }), ...(closing !== undefined && { closing }) });
+  }, [state.showHelp, step, state.selected, state.steps.length, status, result, state.variables, output, diff, closing, paneWidth, lines]);
   const view: ViewPosition = {
     top: state.follow ? followTop(page, paneHeight) : Math.min(state.scroll, maxTop(page, paneHeight)),
     max: maxTop(page, paneHeight),

@@ -37,6 +37,24 @@ export function textWidth(text: string): number {
   return NARROW.test(text) ? text.length : stringWidth(text);
 }
 
+const CHARACTER_WIDTHS = new Map<string, number>();
+
+/**
+ * Columns of one code point: string-width for each distinct one, remembered, since measuring
+ * every character of 2,000 lines of output anew on every render costs seconds. A sequence
+ * joined by ZWJ counts its parts, wider than it shows: a row breaks early, never overflows.
+ */
+function characterWidth(character: string): number {
+  const code = character.codePointAt(0) ?? 0;
+  if (code >= 0x20 && code < 0x300) return 1;
+  let width = CHARACTER_WIDTHS.get(character);
+  if (width === undefined) {
+    width = stringWidth(character);
+    if (CHARACTER_WIDTHS.size < 10_000) CHARACTER_WIDTHS.set(character, width);
+  }
+  return width;
+}
+
 /**
  * Text cut into rows of at most `width` columns, nothing dropped: what does not fit goes on
  * the next row. A `\n` in a segment starts a new row. Pure, so the page is laid out before Ink
@@ -90,10 +108,10 @@ export function wrapSegments(segments: readonly Segment[], width: number, option
         // starts such a word on a row of its own.
         if (words && used > 0) newRow();
         for (const character of characters(piece)) {
-          const characterWidth = textWidth(character);
-          if (used + characterWidth > room && used > 0) newRow();
+          const columns = characterWidth(character);
+          if (used + columns > room && used > 0) newRow();
           add(character, segment.style);
-          used += characterWidth;
+          used += columns;
         }
       }
     });
@@ -112,7 +130,21 @@ export function wrapLine(line: string, width: number): string[] {
     for (let from = 0; from < line.length; from += columns) rows.push(line.slice(from, from + columns));
     return rows;
   }
-  return wrapSegments([{ text: line }], columns).map((row) => row.map((segment) => segment.text).join(''));
+  const rows: string[] = [];
+  let row = '';
+  let used = 0;
+  for (const character of line) {
+    const width = characterWidth(character);
+    if (used + width > columns && used > 0) {
+      rows.push(row);
+      row = '';
+      used = 0;
+    }
+    row += character;
+    used += width;
+  }
+  rows.push(row);
+  return rows;
 }
 
 /** Rows `wrapLine` would give, without making them. */
@@ -146,4 +178,29 @@ function trimTrailingSpaces(row: Row): Row {
   if (last === undefined || !last.text.endsWith(' ')) return row;
   const trimmed = last.text.replace(/ +$/, '');
   return trimmed === '' ? row.slice(0, -1) : [...row.slice(0, -1), { ...last, text: trimmed }];
+}
+
+/**
+ * `wrapLine` for the lines of an output, remembered between renders: while a step prints, the
+ * page is laid out again every 100 ms over the same 2,000 lines, and measuring them again each
+ * time (non-ASCII ones character by character) would cost most of that. `nextPage()` starts a
+ * layout; what the previous one did not use is forgotten.
+ */
+export class LineWrapper {
+  private previous = new Map<string, string[]>();
+  private current = new Map<string, string[]>();
+
+  constructor(readonly width: number) {}
+
+  nextPage(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
+
+  wrap(line: string): string[] {
+    let rows = this.current.get(line) ?? this.previous.get(line);
+    if (rows === undefined) rows = wrapLine(expandTabs(line), this.width);
+    this.current.set(line, rows);
+    return rows;
+  }
 }

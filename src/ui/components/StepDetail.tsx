@@ -6,7 +6,7 @@ import type { StepResult } from '../../run/events.js';
 import { markdownRows } from '../markdown-text.js';
 import type { Tint } from '../theme.js';
 import type { TuiStepStatus } from '../tui-state.js';
-import { expandTabs, type Row, type Segment, type SegmentStyle, wrapLine, wrapSegments } from '../wrap-rows.js';
+import { expandTabs, LineWrapper, type Row, type Segment, type SegmentStyle, wrapLine, wrapSegments } from '../wrap-rows.js';
 import { Rows } from './Rows.js';
 
 /** The output a page shows: lines already made visible (escapes dropped, controls shown). */
@@ -30,6 +30,8 @@ export interface StepPageInput {
   /** The page's closing prose, after the last step. */
   closing?: string;
   width: number;
+  /** Wraps output lines at `width`, remembering them between layouts (App keeps one). */
+  lines?: LineWrapper;
 }
 
 export interface StepPage {
@@ -51,6 +53,8 @@ const VARIABLE: SegmentStyle = { color: 'magenta', bold: true };
  */
 export function stepPage(input: StepPageInput): StepPage {
   const { step, index, total, status, result, variables = [], output, diff, closing, width } = input;
+  const lines = input.lines?.width === width ? input.lines : new LineWrapper(width);
+  lines.nextPage();
   const rows: Row[] = [];
   const blank = () => rows.push([]);
   const paint = (segments: Segment[], words = true) => rows.push(...wrapSegments(segments, width, { words }));
@@ -91,7 +95,7 @@ export function stepPage(input: StepPageInput): StepPage {
     const log = result?.logPath ? ' · l opens the full log' : '';
     paint([{ text: `── output${log}`, style: DIM }]);
     if (output.dropped > 0) paint([{ text: `… ${output.dropped} earlier lines: l opens the full log`, style: DIM }]);
-    for (const line of output.lines) for (const text of wrapLine(expandTabs(line), width)) rows.push(text === '' ? [] : [{ text }]);
+    for (const line of output.lines) for (const text of lines.wrap(line)) rows.push(text === '' ? [] : [{ text }]);
     if (output.lines.length === 0) paint([{ text: status === 'running' ? '(no output yet)' : '(no output)', style: DIM }]);
   }
   const anchor = rows.length;
