@@ -120,7 +120,10 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     await hosts.setVariables(variables);
     const leftOut: string[] = [];
     for (const [host, state] of Object.entries(session.shellState)) {
-      await (await hosts.get(host, hostSpecOf(plan, host))).restoreState(state);
+      const shell = await hosts.get(host, hostSpecOf(plan, host));
+      await shell.restoreState(state);
+      // The run's values win over the state's copies of them: `resume --var NAP=0` means 0.
+      for (const variable of variables) await shell.setVariable(variable.name, variable.value, variable.secret);
       leftOut.push(...leftOutOfState(state));
     }
     run = new RunController({

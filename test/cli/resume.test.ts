@@ -58,6 +58,16 @@ describe('resume', () => {
     expect(readFileSync(join(dir, 'where.txt'), 'utf8')).toBe('sub\n');
   });
 
+  it('a --var given to resume wins over the value the saved shell state holds', async () => {
+    const { dir, cli } = project();
+    expect((await cli(['run', 'override', '--yes'])).code).toBe(1);
+    expect(readFileSync(join(dir, 'first.txt'), 'utf8')).toBe('first NAP=60\n');
+    writeFileSync(join(dir, 'gate'), '');
+    const resumed = await cli(['resume', '--yes', '--var', 'NAP=0']);
+    expect(resumed.code, resumed.stdout + resumed.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'third.txt'), 'utf8')).toBe('third NAP=0\n');
+  });
+
   it('with nothing unfinished, says so and exits 2', async () => {
     const { cli } = project();
     const result = await cli(['resume', '--yes']);
