@@ -5,6 +5,7 @@ import { showControls } from '../../src/report/visible-text.js';
 import { Header } from '../../src/ui/components/Header.js';
 import { StepDetail, type StepPageInput, stepPage } from '../../src/ui/components/StepDetail.js';
 import { StepList } from '../../src/ui/components/StepList.js';
+import { Topology } from '../../src/ui/components/Topology.js';
 import { plannedStep } from './helpers.js';
 
 // A command that a raw terminal would show as `echo hello`: the real one is erased and overwritten.
@@ -62,5 +63,11 @@ describe('the TUI shows what documents and outputs hold, never acts on it', () =
     );
     expect(diff).toContain('+ok^M^[[1Kfine');
     expectNoRawControls(diff);
+  });
+
+  test('a topology diagram with escape codes is shown escaped', () => {
+    const text = frame(h(Topology, { diagram: 'client ──\x1b[2J──▶ server' }));
+    expect(text).toContain('client ──^[[2J──▶ server');
+    expectNoRawControls(text);
   });
 });

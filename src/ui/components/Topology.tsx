@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { showControls } from '../../report/visible-text.js';
 import { numberedLines } from '../numbered-lines.js';
 
 export interface TopologyProps {
@@ -15,7 +16,7 @@ export function Topology({ diagram, height }: TopologyProps) {
       <Text bold>── topology (t hides) </Text>
       {numberedLines(lines).map(({ number, line }) => (
         <Text key={number} wrap="truncate-end">
-          {line || ' '}
+          {showControls(line) || ' '}
         </Text>
       ))}
     </Box>
