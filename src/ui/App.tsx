@@ -112,7 +112,7 @@ export function App({ controller, variables, topology, onExit }: AppProps) {
   const openLog = () => {
     const logPath = state.results[latest.current.selected]?.logPath;
     if (!logPath) {
-      dispatch({ type: 'notice', text: 'this step has no log yet: Enter runs it' });
+      dispatch({ type: 'notice', text: 'this step has not run yet: it has no log' });
       return;
     }
     const problem = openPager(logPath);

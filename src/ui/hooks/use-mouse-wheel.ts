@@ -1,5 +1,5 @@
 import { useStdout } from 'ink';
-import { useCallback, useLayoutEffect, useRef } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef } from 'react';
 
 /** Button events in SGR form: the wheel arrives as `ESC [ < 64;x;y M` (up) and `65` (down). */
 const MOUSE_ON = '\u001b[?1000h\u001b[?1006h';
@@ -37,12 +37,15 @@ export function useMouseWheel(): MouseWheel {
       off();
     };
   }, [stdout, set]);
-  return {
-    set,
-    get on() {
-      return state.current.on;
-    },
-  };
+  return useMemo(
+    () => ({
+      set,
+      get on() {
+        return state.current.on;
+      },
+    }),
+    [set],
+  );
 }
 
 /** The wheel's direction in a raw input sequence (as Ink's useInput hands it, ESC removed), else undefined. */
