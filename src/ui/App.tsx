@@ -18,6 +18,7 @@ import { useTerminalSize } from './hooks/use-terminal-size.js';
 import { useTicker } from './hooks/use-ticker.js';
 import { keyHelpRows } from './key-help.js';
 import type { OutputBuffer } from './output-buffer.js';
+import { pageLeads } from './page-leads.js';
 import type { Tint } from './theme.js';
 import { allPassed, passedCount, type TuiAction, type TuiState, tuiReducer } from './tui-state.js';
 import { LineWrapper } from './wrap-rows.js';
@@ -87,7 +88,10 @@ export function App({ controller, variables, topology, onExit }: AppProps) {
   const status = state.statuses[state.selected] ?? 'pending';
   const diff = state.showDiff ? result?.diff : undefined;
   const last = state.selected === state.steps.length - 1;
-  const closing = last ? controller.plan.tutorial.closing : undefined;
+  const { tutorial } = controller.plan;
+  const leads = useMemo(() => pageLeads(tutorial.steps, state.steps), [tutorial, state.steps]);
+  const closing = last ? [leads.tail, tutorial.closing ?? ''].filter((text) => text !== '').join('\n\n') : undefined;
+  const lead = step ? leads.leads.get(step.name) : undefined;
   const version = buffer.owner === step?.name ? buffer.version : -1;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the buffer changes in place; its version says when
   const output = useMemo(() => pageOutput(step?.name, result?.output, buffer), [step?.name, result?.output, buffer, version]);
@@ -96,8 +100,23 @@ export function App({ controller, variables, topology, onExit }: AppProps) {
     if (state.showHelp) return { rows: keyHelpRows(paneWidth), anchor: 0 };
     if (!step) return { rows: [], anchor: 0 };
     const input = { step, index: state.selected, total: state.steps.length, status, result, variables: state.variables, output };
-    return stepPage({ ...input, width: paneWidth, lines, ...(diff !== undefined && { diff }), ...(closing !== undefined && { closing }) });
-  }, [state.showHelp, step, state.selected, state.steps.length, status, result, state.variables, output, diff, closing, paneWidth, lines]);
+    const extras = { ...(diff !== undefined && { diff }), ...(closing !== undefined && { closing }), ...(lead !== undefined && { lead }) };
+    return stepPage({ ...input, width: paneWidth, lines, ...extras });
+  }, [
+    state.showHelp,
+    step,
+    state.selected,
+    state.steps.length,
+    status,
+    result,
+    state.variables,
+    output,
+    diff,
+    closing,
+    lead,
+    paneWidth,
+    lines,
+  ]);
   const view: ViewPosition = {
     top: state.follow ? followTop(page, paneHeight) : Math.min(state.scroll, maxTop(page, paneHeight)),
     max: maxTop(page, paneHeight),

@@ -80,41 +80,39 @@ export function wrapSegments(segments: readonly Segment[], width: number, option
     if (last && last.style === style && last !== first && last !== restPrefix) last.text += text;
     else row.push(style ? { text, style } : { text });
   };
-  for (const segment of segments) {
-    const lines = segment.text.split('\n');
-    lines.forEach((line, index) => {
-      if (index > 0) newRow();
-      const pieces = words ? line.split(/( +)/) : [line];
-      for (const piece of pieces) {
-        if (piece === '') continue;
-        const pieceWidth = textWidth(piece);
-        if (words && pieceWidth <= room - used) {
-          add(piece, segment.style);
-          used += pieceWidth;
-          continue;
-        }
-        if (words && piece.startsWith(' ')) {
-          // Spaces where a row breaks are the break itself.
-          if (used > 0) newRow();
-          continue;
-        }
-        if (words && used > 0 && pieceWidth <= room) {
-          newRow();
-          add(piece, segment.style);
-          used += pieceWidth;
-          continue;
-        }
-        // Longer than a row (a URL, an output line): cut at the last column that fits; prose
-        // starts such a word on a row of its own.
-        if (words && used > 0) newRow();
-        for (const character of characters(piece)) {
-          const columns = characterWidth(character);
-          if (used + columns > room && used > 0) newRow();
-          add(character, segment.style);
-          used += columns;
-        }
+  for (const piece of pieces(segments, words)) {
+    if (piece === 'newline') {
+      newRow();
+      continue;
+    }
+    const pieceWidth = piece.parts.reduce((sum, part) => sum + textWidth(part.text), 0);
+    if (words && pieceWidth <= room - used) {
+      for (const part of piece.parts) add(part.text, part.style);
+      used += pieceWidth;
+      continue;
+    }
+    if (words && piece.space) {
+      // Spaces where a row breaks are the break itself.
+      if (used > 0) newRow();
+      continue;
+    }
+    if (words && used > 0 && pieceWidth <= room) {
+      newRow();
+      for (const part of piece.parts) add(part.text, part.style);
+      used += pieceWidth;
+      continue;
+    }
+    // Longer than a row (a URL, an output line): cut at the last column that fits; prose
+    // starts such a word on a row of its own.
+    if (words && used > 0) newRow();
+    for (const part of piece.parts) {
+      for (const character of characters(part.text)) {
+        const columns = characterWidth(character);
+        if (used + columns > room && used > 0) newRow();
+        add(character, part.style);
+        used += columns;
       }
-    });
+    }
   }
   rows.push(row);
   // Hard-wrapped text keeps its spaces where it breaks: joined again, the rows are the text.
@@ -167,6 +165,36 @@ export function expandTabs(line: string): string {
 
 export function rowText(row: Row): string {
   return row.map((segment) => segment.text).join('');
+}
+
+type Piece = { parts: Segment[]; space: boolean } | 'newline';
+
+/**
+ * What rows break between: runs of spaces and words (when `words`), a word going on across
+ * segments (`(` then a code span, say) as one piece; lines otherwise. `\n` is a piece of its own.
+ */
+function pieces(segments: readonly Segment[], words: boolean): Piece[] {
+  const result: Piece[] = [];
+  let word: { parts: Segment[]; space: boolean } | undefined;
+  for (const segment of segments) {
+    segment.text.split('\n').forEach((line, index) => {
+      if (index > 0) {
+        result.push('newline');
+        word = undefined;
+      }
+      for (const text of words ? line.split(/( +)/) : [line]) {
+        if (text === '') continue;
+        const part: Segment = segment.style ? { text, style: segment.style } : { text };
+        const space = text.startsWith(' ');
+        if (word && !space && !word.space) word.parts.push(part);
+        else {
+          word = { parts: [part], space };
+          result.push(word);
+        }
+      }
+    });
+  }
+  return result;
 }
 
 function characters(text: string): string[] {

@@ -8,6 +8,7 @@ import { parseTutorial } from '../../src/format/parse-tutorial.js';
 import { App } from '../../src/ui/App.js';
 import { followTop, maxTop, stepPage } from '../../src/ui/components/StepDetail.js';
 import { markdownRows } from '../../src/ui/markdown-text.js';
+import { pageLeads } from '../../src/ui/page-leads.js';
 import { rowText, textWidth, wrapLine, wrapSegments } from '../../src/ui/wrap-rows.js';
 import { FakeController, plannedStep, stepResult, testPlan, waitFor } from './helpers.js';
 
@@ -34,6 +35,54 @@ describe('the tutorial keeps the whole page', () => {
   });
 });
 
+describe('the prose of steps a run leaves out', () => {
+  const markdown = [
+    '---',
+    'targets:',
+    '  gcp: { hosts: {} }',
+    '  lab: { hosts: {} }',
+    '---',
+    '# Two ways',
+    '',
+    'The introduction.',
+    '',
+    '```sh { name=build targets=gcp }',
+    'go build ./...',
+    '```',
+    '',
+    'In the lab, build offline.',
+    '',
+    '```sh { name=build-offline targets=lab }',
+    './build-offline.sh',
+    '```',
+    '',
+    '## Clean up',
+    '',
+    '```sh { name=delete-vms targets=gcp teardown=true }',
+    'gcloud compute instances delete vm',
+    '```',
+    '',
+    'The end.',
+  ].join('\n');
+  const tutorial = parseTutorial(markdown, 'two.md', 'two');
+  const offline = tutorial.steps.find((step) => step.name === 'build-offline');
+
+  test('go to the next step shown, with their commands marked as not run here', () => {
+    const { leads, tail } = pageLeads(tutorial.steps, offline ? [offline] : []);
+    expect(leads.get('build-offline')).toBe(
+      '# Two ways\n\nThe introduction.\n\n*build (runs on gcp only):*\n\n```\ngo build ./...\n```\n\nIn the lab, build offline.',
+    );
+    expect(tail).toBe('## Clean up\n\n*delete-vms (runs on gcp only):*\n\n```\ngcloud compute instances delete vm\n```');
+    expect(tutorial.closing).toBe('The end.');
+  });
+
+  test('a run with every step shown keeps each its own lead', () => {
+    const { leads, tail } = pageLeads(tutorial.steps, tutorial.steps);
+    expect(leads.get('build-offline')).toBe('In the lab, build offline.');
+    expect(tail).toBe('');
+  });
+});
+
 describe('rows', () => {
   test('hard wrapping keeps every character, no row wider than the width', () => {
     fc.assert(
@@ -49,6 +98,17 @@ describe('rows', () => {
   test('words wrap at spaces, and a word longer than a row is cut where the row ends', () => {
     const rows = wrapSegments([{ text: 'the quick brown fox jumps over https://example.com/a/very/long/path' }], 16, { words: true });
     expect(rows.map(rowText)).toEqual(['the quick brown', 'fox jumps over', 'https://example.', 'com/a/very/long/', 'path']);
+  });
+
+  test('a word that goes on across segments breaks only at a space', () => {
+    const rows = wrapSegments(
+      [{ text: 'grpc-go that Debian packages (' }, { text: 'golang-grpc-dev', style: { bold: true } }, { text: ').' }],
+      30,
+      {
+        words: true,
+      },
+    );
+    expect(rows.map(rowText)).toEqual(['grpc-go that Debian packages', '(golang-grpc-dev).']);
   });
 
   test('wide characters take two columns', () => {

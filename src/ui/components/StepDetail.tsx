@@ -29,6 +29,8 @@ export interface StepPageInput {
   diff?: string;
   /** The page's closing prose, after the last step. */
   closing?: string;
+  /** The prose before the step, when the run left steps out before it (page-leads.ts); else the step's own. */
+  lead?: string;
   width: number;
   /** Wraps output lines at `width`, remembering them between layouts (App keeps one). */
   lines?: LineWrapper;
@@ -64,7 +66,7 @@ export function stepPage(input: StepPageInput): StepPage {
     { text: showControls(step.name), style: { bold: true } },
     { text: ` · on ${showControls(step.host)}${step.background ? ' · background' : ''}`, style: DIM },
   ]);
-  const prose = step.lead ?? step.prose;
+  const prose = input.lead ?? step.lead ?? step.prose;
   if (prose !== '') {
     blank();
     rows.push(...markdownRows(prose, width));
