@@ -1,4 +1,5 @@
 import type { ExpectMode } from '../format/tutorial.js';
+import { compileCramLine } from './cram-line-pattern.js';
 import { compileExpectedLine, type LinePattern } from './line-pattern.js';
 import { normalizeOutput } from './normalize.js';
 
@@ -35,7 +36,8 @@ export function matchOutput(expected: string[], actualText: string, options: Mat
   // Each expected element is a whole line: under `exact` a last empty line must survive the one
   // final newline that normalization drops.
   const expectedText = mode === 'exact' && expected.length > 0 ? `${expected.join('\n')}\n` : expected.join('\n');
-  const expectedLines = normalizeOutput(expectedText, mode);
+  // A .t file's expected lines are compared as written: cram forgives nothing.
+  const expectedLines = mode === 'cram' ? [...expected] : normalizeOutput(expectedText, mode);
   const actualLines = normalizeOutput(actualText, mode);
   const result: MatchResult = {
     ok: true,
@@ -73,6 +75,7 @@ export function compileLines(lines: readonly string[], variables: Readonly<Recor
     get(index) {
       const line = lines[index];
       if (line === undefined) throw new RangeError(`no expected line ${index}`);
+      if (mode === 'cram') return compileCramLine(line);
       return compileExpectedLine(line, variables, { mode, normalized: true });
     },
   };

@@ -1,5 +1,6 @@
 import { ESCAPE_SEQUENCES } from '../escape-sequences.js';
 import type { ExpectMode } from '../format/tutorial.js';
+import { cramOutputLines } from './cram-line-pattern.js';
 
 const BLANKS = /[ \t]+/g;
 
@@ -14,6 +15,8 @@ const BLANKS = /[ \t]+/g;
  */
 export function normalizeOutput(text: string, mode: ExpectMode): string[] {
   if (text === '') return [];
+  // cram compares the raw lines, CRs, blanks and all, marked as cram writes them.
+  if (mode === 'cram') return cramOutputLines(text);
   const unix = text.includes('\r') ? text.replace(/\r\n/g, '\n') : text;
   if (mode === 'exact') {
     const body = unix.endsWith('\n') ? unix.slice(0, -1) : unix;

@@ -150,6 +150,9 @@ export class OutputChecker {
    * page too when the page would disagree with it. Returns what was written, as messages show it.
    */
   private update(step: Step, output: string): string {
+    if (step.expect === 'cram') {
+      throw new UserError(`-u does not write cram .t files (${this.options.file}): review the diff and edit the file, or use cram -i`);
+    }
     const snapshot = this.snapshots.read(step.name);
     const shown = step.expected?.span ? this.shownOutput(step) : undefined;
     this.refuseInstalled();

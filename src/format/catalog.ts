@@ -3,6 +3,7 @@ import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { LineError, TutorialError, UserError } from '../errors.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { parseTutorial } from './parse-tutorial.js';
+import { parseCramTest } from './readers/cram.js';
 import type { Tutorial } from './tutorial.js';
 import { decodeTutorialText } from './tutorial-text.js';
 
@@ -14,7 +15,7 @@ export function tutorialDirs(cwd: string): string[] {
 
 /** Resolves `<id|file.md>` to a tutorial file, or says what exists. */
 export function findTutorialFile(reference: string, cwd: string): string {
-  if (reference.endsWith('.md') || reference.includes('/')) {
+  if (reference.endsWith('.md') || isCramTest(reference) || reference.includes('/')) {
     const file = resolve(cwd, reference);
     if (!existsSync(file)) throw new UserError(`no such tutorial file: ${reference}`);
     return file;
@@ -71,7 +72,16 @@ export function loadTutorial(file: string): Tutorial {
     if (error instanceof LineError) throw new TutorialError(displayPath(file), error.line, error.message);
     throw error;
   }
+  if (isCramTest(file)) return parseCramTest(markdown, displayPath(file), file);
   return parseTutorial(markdown, displayPath(file), basename(file, '.md'));
+}
+
+/**
+ * A cram/prysk test file, read by its own reader (src/format/readers/cram.ts). Named by path only:
+ * `.t` files live beside the program they test, and `tutorials/` holds the Markdown ones.
+ */
+export function isCramTest(file: string): boolean {
+  return file.endsWith('.t');
 }
 
 /** A path as messages show it: relative to the working directory when under it. */

@@ -75,7 +75,8 @@ export type ConcreteReadiness = { kind: 'output'; pattern: RegExp } | { kind: 'p
 /** A `port:` or `http://` readiness may name variables (`port:$PORT`): resolved when the step runs. */
 export type Readiness = ConcreteReadiness | { kind: 'template'; text: string };
 
-export type ExpectMode = 'lines' | 'contains' | 'exact' | 'none';
+/** `cram`: a cram/prysk `.t` file's rules (src/check/cram-line-pattern.ts); only the `.t` reader gives it. */
+export type ExpectMode = 'lines' | 'contains' | 'exact' | 'none' | 'cram';
 
 /** Output a step is expected to print, as written in the tutorial. */
 export interface ExpectedOutput {

@@ -191,6 +191,7 @@ export const TEST_SUITE_NEEDS: ReadonlyArray<{ id: string; why: string }> = [
   { id: 'less', why: "the TUI's l and alts-tutor logs page a step's log through less -R" },
   { id: 'chromium', why: 'the HTML report is opened and screenshotted in headless Chromium' },
   { id: 'shellcheck', why: 'the step scripts are linted' },
+  { id: 'cram3', why: 'cram .t files are run by alts-tutor and by cram itself, and the results compared' },
   { id: 'kubectl', why: "manifests go through kubectl's client-side dry run" },
   { id: 'gcloud', why: 'the cloud tests run the real gcloud against a fake Compute API' },
 ];
