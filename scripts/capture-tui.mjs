@@ -73,9 +73,10 @@ function toSvg(text, columns, rows) {
   const cell = { width: 8.4, height: 17 };
   const escapeXml = (value) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const lines = text.replace(/\n$/, '').split('\n');
+  const plain = { fill: palette[7], bold: false, dim: false, italic: false, underline: false, inverse: false };
+  // tmux writes an attribute when it changes, not again at each line: the style goes on across lines.
+  let style = plain;
   const body = lines.map((line, row) => {
-    const plain = { fill: palette[7], bold: false, dim: false, italic: false, underline: false, inverse: false };
-    let style = plain;
     const spans = [];
     const backgrounds = [];
     let column = 0;
