@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { displayPath } from '../format/catalog.js';
+import { displayPath, isCramTest } from '../format/catalog.js';
 import type { Step } from '../format/tutorial.js';
 import { diffOutput } from './diff-output.js';
 import { matchOutput } from './match-output.js';
@@ -55,6 +55,7 @@ export class OutputChecker {
   /** Refuses `-u` of a tutorial that comes with alts-tutor (exit 2) before any step runs: a run would be wasted. */
   constructor(private options: CheckerOptions) {
     if (options.update) this.refuseInstalled();
+    if (options.update && isCramTest(options.file)) this.refuseCram();
     this.snapshots = new SnapshotIndex(options.place, options.targetCount);
   }
 
@@ -150,9 +151,7 @@ export class OutputChecker {
    * page too when the page would disagree with it. Returns what was written, as messages show it.
    */
   private update(step: Step, output: string): string {
-    if (step.expect === 'cram') {
-      throw new UserError(`-u does not write cram .t files (${this.options.file}): review the diff and edit the file, or use cram -i`);
-    }
+    if (step.expect === 'cram') this.refuseCram();
     const snapshot = this.snapshots.read(step.name);
     const shown = step.expected?.span ? this.shownOutput(step) : undefined;
     this.refuseInstalled();
@@ -179,6 +178,11 @@ export class OutputChecker {
   private refuseInstalled(): void {
     const note = installedTutorialNote(this.options.file, this.options.place.projectRoot, process.cwd());
     if (note !== undefined) throw new UserError(note);
+  }
+
+  /** A .t file's lines are cram's, which redaction tokens and written patterns are not: -u (and the TUI's `u`) leave it alone. */
+  private refuseCram(): never {
+    throw new UserError(`-u does not write cram .t files (${this.options.file}): review the diff and edit the file, or use cram -i`);
   }
 
   /** Redacted exactly as for a snapshot file; lines the old expectation matched keep its text. */
