@@ -10,7 +10,7 @@ import type { Step, Tutorial } from './tutorial.js';
 const SHELL_LANGUAGES = new Set(['sh', 'bash', 'shell', 'console']);
 /** Commands that ask again before running even in run-all mode (SPEC section 3, `confirm`). */
 // Also inside a script's name (`./create_iptables.sh`): `_` does not end a word for \b.
-const DESTRUCTIVE = /(?<![A-Za-z0-9])(delete|iptables|ip6tables|sudo)(?![A-Za-z0-9])/;
+export const DESTRUCTIVE = /(?<![A-Za-z0-9])(delete|iptables|ip6tables|sudo)(?![A-Za-z0-9])/;
 
 /**
  * Parses a tutorial's Markdown (with optional YAML front matter) into the `Tutorial` model.

@@ -74,6 +74,11 @@ describe('the cram .t reader', () => {
     expect(cleanup).toMatchObject({ name: 'cram-cleanup', teardown: true, expect: 'none' });
   });
 
+  it('asks before a command that deletes or uses sudo, as a Markdown step does', () => {
+    const [, plain, sudo] = read('  $ echo hi\n  hi\n  $ sudo true\n').steps;
+    expect([plain?.confirm, sudo?.confirm]).toEqual([false, true]);
+  });
+
   it('quotes a test directory with spaces and quotes for the shell', () => {
     const setup = parseCramTest('  $ true\n', 'x.t', "/tmp/it's here/x.t").steps[0];
     expect(setup?.command).toContain("TESTDIR='/tmp/it'\\''s here'");

@@ -2,6 +2,7 @@ import { basename, dirname } from 'node:path';
 import { badEscape } from '../../check/cram-line-pattern.js';
 import { TutorialError } from '../../errors.js';
 import { SLUG } from '../../safe-paths.js';
+import { DESTRUCTIVE } from '../parse-tutorial.js';
 import { slugify } from '../slugify.js';
 import type { Step, Tutorial } from '../tutorial.js';
 
@@ -117,6 +118,8 @@ function commandStep(command: CramCommand, index: number): Step {
     ...baseStep(`cmd-${index}`, command.command, command.line, command.prose),
     exit: status ? Number(status[1]) : 0,
     expect: 'cram',
+    // As in Markdown: run-all stops to ask before a command that deletes or uses sudo.
+    confirm: DESTRUCTIVE.test(command.command),
     // No output shown is no output expected: cram fails a command that prints what its test does not show.
     expected: { lines: expected, line: command.expectedLine },
   };
