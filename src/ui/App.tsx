@@ -20,7 +20,7 @@ import { keyHelpRows } from './key-help.js';
 import type { OutputBuffer } from './output-buffer.js';
 import { pageLeads } from './page-leads.js';
 import type { Tint } from './theme.js';
-import { allPassed, passedCount, type TuiAction, type TuiState, tuiReducer } from './tui-state.js';
+import { allPassed, enterTarget, passedCount, type TuiAction, type TuiState, tuiReducer } from './tui-state.js';
 import { LineWrapper } from './wrap-rows.js';
 
 export interface AppProps {
@@ -284,7 +284,11 @@ export function handleKey(
     return;
   }
   if (key.return) {
-    needsIdle(() => actions.run(state.awaitingConfirm ?? state.selected));
+    needsIdle(() => {
+      const target = enterTarget(state);
+      if (target === undefined) dispatch({ type: 'notice', text: 'every step has run: ↑ selects one to run again, q quits' });
+      else actions.run(target);
+    });
     return;
   }
   switch (input) {

@@ -21,6 +21,8 @@ export interface TuiState {
   variables: TuiVariable[];
   /** The step the keys act on. */
   selected: number;
+  /** The step that just ran and stays selected with its output: Enter goes on from it. */
+  justRan: number | undefined;
   /** The step being run, from the moment it was asked for until its result. */
   running: number | undefined;
   /** Attempt of the running step (1 unless it retries). */
@@ -86,6 +88,7 @@ export function initialTuiState(plan: Plan, variables: readonly TuiVariable[] = 
     results: [...plan.steps, ...plan.teardown].map(() => undefined),
     variables: variables.map((variable) => ({ ...variable })),
     selected: 0,
+    justRan: undefined,
     running: undefined,
     attempt: 0,
     focus: 'steps',
@@ -119,6 +122,18 @@ export function passedCount(state: TuiState): number {
 export function allPassed(state: TuiState): boolean {
   const steps = state.statuses.slice(0, state.teardownFrom);
   return steps.length > 0 && steps.every((status) => status === 'passed' || status === 'background-ready');
+}
+
+/**
+ * The step Enter runs: the selected one, except right after it ran and passed (its output still
+ * in sight), when Enter goes on to the next step not done yet. A step the person went back to
+ * runs again.
+ */
+export function enterTarget(state: TuiState): number | undefined {
+  const selected = state.awaitingConfirm ?? state.selected;
+  if (state.justRan !== selected || !isDone(state.statuses[selected])) return selected;
+  for (let index = selected + 1; index < state.teardownFrom; index++) if (!isDone(state.statuses[index])) return index;
+  return undefined;
 }
 
 export function isTeardown(state: TuiState, index: number): boolean {
@@ -161,6 +176,7 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
         running: action.index,
         attempt: 1,
         selected: action.index,
+        justRan: undefined,
         awaitingConfirm: undefined,
         interrupting: false,
         showDiff: false,
@@ -171,7 +187,7 @@ export function tuiReducer(state: TuiState, action: TuiAction): TuiState {
     }
     case 'move': {
       const selected = clamp(state.selected + action.delta, 0, state.steps.length - 1);
-      return selected === state.selected ? state : { ...state, selected, scroll: 0, follow: true };
+      return selected === state.selected ? state : { ...state, selected, justRan: undefined, scroll: 0, follow: true };
     }
     case 'scroll': {
       const scroll = clamp((state.follow ? action.from : state.scroll) + action.delta, 0, Math.max(0, action.max));
@@ -299,6 +315,7 @@ function onStepEnd(state: TuiState, step: PlannedStep, result: StepResult): TuiS
       running: state.running === index ? undefined : state.running,
       interrupting: state.running === index ? false : state.interrupting,
       selected: advance ? index + 1 : state.selected,
+      justRan: state.selected === index && isDone(status) && !advance ? index : state.justRan,
       // A mismatch is what the person needs to see next.
       showDiff: state.selected === index && failed && result.diff !== undefined ? true : state.showDiff,
       runAll: failed ? false : state.runAll,
@@ -307,7 +324,7 @@ function onStepEnd(state: TuiState, step: PlannedStep, result: StepResult): TuiS
         : result.snapshot
           ? `snapshot written: ${result.snapshot}`
           : hint
-            ? `${step.name} passed: ↓ selects the next step`
+            ? `${step.name} passed: ↓ selects the next step, Enter runs it`
             : state.running === index
               ? undefined
               : state.notice,

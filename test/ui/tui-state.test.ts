@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   allPassed,
+  enterTarget,
   initialTuiState,
   nextRunAllStep,
   passedCount,
@@ -41,8 +42,38 @@ describe('tuiReducer', () => {
     expect(ended.running).toBeUndefined();
     expect(ended.selected).toBe(0);
     expect(ended.follow).toBe(true);
-    expect(ended.notice).toBe('one passed: ↓ selects the next step');
+    expect(ended.notice).toBe('one passed: ↓ selects the next step, Enter runs it');
     expect(ended.results[0]?.status).toBe('passed');
+  });
+
+  test('Enter right after a step passed goes on to the next one not done; on a step the person went back to, it runs that one', () => {
+    const ran = reduce([
+      { type: 'run-requested', index: 0 },
+      { type: 'step-end', step: one, result: stepResult(one) },
+    ]);
+    expect(ran.selected).toBe(0);
+    expect(enterTarget(ran)).toBe(1);
+    const back = reduce(
+      [
+        { type: 'move', delta: 1 },
+        { type: 'move', delta: -1 },
+      ],
+      ran,
+    );
+    expect(enterTarget(back)).toBe(0);
+    // A failed step stays what Enter runs: trying again is what the person is after.
+    const failed = reduce([
+      { type: 'run-requested', index: 0 },
+      { type: 'step-end', step: one, result: stepResult(one, { status: 'failed', reason: 'exit 1' }) },
+    ]);
+    expect(enterTarget(failed)).toBe(0);
+    const allDone = reduce(
+      [one, two, three, four].flatMap((step, index): TuiAction[] => [
+        { type: 'run-requested', index },
+        { type: 'step-end', step, result: stepResult(step) },
+      ]),
+    );
+    expect(enterTarget(allDone)).toBeUndefined();
   });
 
   test('a skipped step moves the selection on, once for the same step-end twice', () => {
