@@ -75,7 +75,7 @@ export function compileLines(lines: readonly string[], variables: Readonly<Recor
     get(index) {
       const line = lines[index];
       if (line === undefined) throw new RangeError(`no expected line ${index}`);
-      if (mode === 'cram') return compileCramLine(line);
+      if (mode === 'cram') return compileCramLine(line, variables);
       return compileExpectedLine(line, variables, { mode, normalized: true });
     },
   };

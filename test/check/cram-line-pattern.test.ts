@@ -77,6 +77,15 @@ describe('cram line patterns', () => {
     expect(compileCramLine('fine+ (re)').problem).toBeUndefined();
   });
 
+  it("takes prysk's $TMPDIR: the run's $TMPDIR path in the output stands for the word, where cram's rules fail", () => {
+    const variables = { ALTS_CRAM_TMP: '/tmp/cramtests-abc123' };
+    expect(compileCramLine('$TMPDIR/x/y', variables).matches('/tmp/cramtests-abc123/tmp/x/y')).toBe(true);
+    expect(compileCramLine('$TMPDIR/* (glob)', variables).matches('/tmp/cramtests-abc123/tmp/file')).toBe(true);
+    expect(compileCramLine('$TMPDIR/x/y', variables).matches('/tmp/other/tmp/x/y')).toBe(false);
+    expect(compileCramLine('$TMPDIR/x/y').matches('/tmp/cramtests-abc123/tmp/x/y')).toBe(false);
+    expect(compileCramLine('$TMPDIR/x', variables).matches('$TMPDIR/x')).toBe(true);
+  });
+
   it('matches a whole output line for line, blanks and all, in mode cram', () => {
     expect(matchOutput(['one', '', 'three'], 'one\n\nthree\n', { mode: 'cram', variables: {} }).ok).toBe(true);
     expect(matchOutput(['one', 'three'], 'one\n\nthree\n', { mode: 'cram', variables: {} }).ok).toBe(false);

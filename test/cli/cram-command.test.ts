@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers.js';
 
+const FIXTURES = resolve(import.meta.dirname, '..', 'fixtures', 'cram');
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -63,6 +64,20 @@ describe('alts-tutor on cram .t files', () => {
     expect(result.stderr.trim().split('\n')).toEqual([
       'bad.t:4: expected output of the command at line 1 after a line of prose: cram reads an empty line as prose, so write an empty output line as two spaces',
     ]);
+  });
+
+  it("a .t written for prysk passes: the output's $TMPDIR path is written $TMPDIR, as prysk writes it", async () => {
+    const { dir, env } = project({ 'tmpdir.t': readFileSync(join(FIXTURES, 'prysk', 'tmpdir.t'), 'utf8') });
+    const result = await runCli(['test', 'tmpdir.t', '--reporter', 'plain'], { cwd: dir, env });
+    expect(result.stdout).toContain('✓ cmd-4');
+    expect(result.code).toBe(0);
+  });
+
+  it('a run refused for want of consent leaves no directory behind', async () => {
+    const { dir, env } = project({ 'quiet.t': '  $ echo hi\n  hi\n' });
+    const result = await runCli(['run', 'quiet.t'], { cwd: dir, env });
+    expect(result.code).toBe(2);
+    expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
   });
 
   it('-u is refused before any command runs, and the file is left as it was', async () => {

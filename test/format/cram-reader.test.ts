@@ -72,6 +72,10 @@ describe('the cram .t reader', () => {
     expect(setup?.command).toContain('CRAMTMP=');
     expect(setup?.command).toContain('cd "$CRAMTMP"/example.t');
     expect(cleanup).toMatchObject({ name: 'cram-cleanup', teardown: true, expect: 'none' });
+    // The directory's name only, made by the setup step: nothing exists before a step runs.
+    expect(read('  $ true\n').variables.ALTS_CRAM_TMP?.default).toBe('$(mktemp -d -u "${TMPDIR:-/tmp}/cramtests-XXXXXX")');
+    expect(setup?.command).toContain('mkdir -m 700 "$CRAMTMP"');
+    expect(cleanup?.command).toContain('"${ALTS_CRAM_TMP:?}"');
   });
 
   it('asks before a command that deletes or uses sudo, as a Markdown step does', () => {

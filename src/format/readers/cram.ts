@@ -17,7 +17,7 @@ import type { Step, Tutorial } from '../tutorial.js';
  * `TESTFILE`, `TESTSHELL`, `CRAMTMP`, `TMPDIR`/`TEMP`/`TMP`, `LANG`/`LC_ALL`/`LANGUAGE`=C,
  * `TZ`=GMT, `CDPATH`, `COLUMNS`=80, `GREP_OPTIONS`) and moves into a fresh directory
  * `$CRAMTMP/<file name>`; a teardown step `cram-cleanup` removes `$CRAMTMP`. Both are shown, as
- * every command a run runs is.
+ * every command a run runs is. `$CRAMTMP` is made by the variable `ALTS_CRAM_TMP`'s default.
  *
  * Pure: `path` is the file's absolute path (for `TESTDIR`), `file` the path messages show.
  * Throws `TutorialError` (file:line) where cram would read the file as something that can never
@@ -83,12 +83,18 @@ export function parseCramTest(text: string, file: string, path: string): Tutoria
     title: name,
     requires: [],
     targets: {},
-    variables: {},
+    // The run's directory is a variable: its value reaches the checker (prysk's `$TMPDIR` rule) and
+    // the session, so `resume` goes on in the same directory.
+    // Only a name (`mktemp -u`): a run refused before its first step leaves nothing behind; the setup step makes it.
+    variables: { [RUN_DIR]: { name: RUN_DIR, default: '$(mktemp -d -u "${TMPDIR:-/tmp}/cramtests-XXXXXX")', secret: false } },
     steps,
     frontMatterLine: 0,
     ...(closing !== '' && { closing }),
   };
 }
+
+/** The variable that holds `$CRAMTMP`: a name of its own, so that a `CRAMTMP` in the environment (alts-tutor run inside cram) is never taken and removed. */
+export const RUN_DIR = 'ALTS_CRAM_TMP';
 
 const INDENT = '  ';
 const COMMAND = '  $ ';
@@ -130,15 +136,18 @@ function setupStep(fileName: string, testDir: string): Step {
   const command = [
     `export TESTDIR=${shellQuote(testDir)} TESTFILE=${shellQuote(fileName)} TESTSHELL="$BASH"`,
     'export LANG=C LC_ALL=C LANGUAGE=C TZ=GMT CDPATH= COLUMNS=80 GREP_OPTIONS=',
-    'export CRAMTMP="$(mktemp -d "${TMPDIR:-/tmp}/cramtests-XXXXXX")"',
+    `export CRAMTMP="$${RUN_DIR}"`,
     'export TMPDIR="$CRAMTMP/tmp" TEMP="$CRAMTMP/tmp" TMP="$CRAMTMP/tmp"',
-    `mkdir "$TMPDIR" ${dir} && cd ${dir}`,
+    // mkdir, not mkdir -p: a directory someone made under that name in the meantime is refused, as mktemp would.
+    `mkdir -m 700 "$CRAMTMP" && mkdir "$TMPDIR" ${dir} && cd ${dir}`,
   ].join('\n');
   return { ...baseStep('cram-setup', command, 1, ''), expect: 'none' };
 }
 
 function cleanupStep(lastLine: number): Step {
-  return { ...baseStep('cram-cleanup', 'cd / && rm -rf -- "${CRAMTMP:?}"', Math.max(lastLine, 1), ''), expect: 'none', teardown: true };
+  // The variable, not $CRAMTMP: a command that ended the shell (`exit`) took the shell's exports with it.
+  const command = `cd / && rm -rf -- "\${${RUN_DIR}:?}"`;
+  return { ...baseStep('cram-cleanup', command, Math.max(lastLine, 1), ''), expect: 'none', teardown: true };
 }
 
 function baseStep(name: string, command: string, line: number, prose: string): Step {
