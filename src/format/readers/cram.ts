@@ -84,8 +84,8 @@ export function parseCramTest(text: string, file: string, path: string): Tutoria
     requires: [],
     targets: {},
     // The run's directory is a variable: its value reaches the checker (prysk's `$TMPDIR` rule) and
-    // the session, so `resume` goes on in the same directory.
-    // Only a name (`mktemp -u`): a run refused before its first step leaves nothing behind; the setup step makes it.
+    // the session (`resume` goes on in it, `cleanup` removes it). Only a name (`mktemp -u`), which
+    // cram-setup makes: a run refused before its first step leaves nothing behind.
     variables: { [RUN_DIR]: { name: RUN_DIR, default: '$(mktemp -d -u "${TMPDIR:-/tmp}/cramtests-XXXXXX")', secret: false } },
     steps,
     frontMatterLine: 0,
