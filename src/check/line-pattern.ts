@@ -79,7 +79,7 @@ function compilePieces(source: string, pieces: Piece[]): LinePattern {
       const text = index === pieces.length - 1 ? piece.text.slice(0, -REGEX_SUFFIX.length) : piece.text;
       return piece.literal ? escapeRegExp(text) : text;
     });
-    return regexLine(source, body.join(''));
+    return regexLine(source, body.join(''), pieces.map((piece) => piece.text).join(''));
   }
   const segments = splitSegments(pieces);
   const [only] = segments;
@@ -267,7 +267,8 @@ class GlobLine implements LinePattern {
   }
 }
 
-function regexLine(source: string, body: string): LinePattern {
+/** `written` is the line as written, ` (re)` included: as in cram, output equal to it matches (`foo( (re)` printed as such). */
+function regexLine(source: string, body: string, written: string): LinePattern {
   let whole: RegExp;
   let part: RegExp;
   try {
@@ -275,10 +276,15 @@ function regexLine(source: string, body: string): LinePattern {
     part = new RegExp(body);
   } catch (error) {
     const problem = `invalid regular expression: ${(error as Error).message}`;
-    return { source, kind: 'regex', problem, matches: () => false, occursIn: () => false };
+    return { source, kind: 'regex', problem, matches: (actual) => actual === written, occursIn: (actual) => actual.includes(written) };
   }
   // A user's expression can backtrack badly; that is theirs to write, as in cram.
-  return { source, kind: 'regex', matches: (actual) => whole.test(actual), occursIn: (actual) => part.test(actual) };
+  return {
+    source,
+    kind: 'regex',
+    matches: (actual) => actual === written || whole.test(actual),
+    occursIn: (actual) => actual.includes(written) || part.test(actual),
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { compileCramLine, cramOutputLines, decodeEscapes } from '../../src/check/cram-line-pattern.js';
+import { compileExpectedLine } from '../../src/check/line-pattern.js';
 import { matchOutput } from '../../src/check/match-output.js';
 import { lacks } from '../support/machine-needs.js';
 
@@ -117,5 +118,16 @@ describe.skipIf(lacks('cram3', import.meta.url))("against cram's own matchers", 
       .split('\n')
       .map((line) => JSON.parse(line) as boolean);
     expect(decided).toEqual(CASES.map(([, , wanted]) => wanted));
+  });
+});
+
+describe("Markdown's (re) lines, as cram reads them", () => {
+  it('a line ending in (re) matches output equal to it, a valid expression or not', () => {
+    expect(compileExpectedLine('unbalanced( (re)', {}).matches('unbalanced( (re)')).toBe(true);
+    expect(compileExpectedLine('a+ (re)', {}).matches('a+ (re)')).toBe(true);
+    expect(compileExpectedLine('a+ (re)', {}).matches('aaa')).toBe(true);
+    expect(compileExpectedLine('a+ (re)', {}).matches('a+')).toBe(false);
+    expect(compileExpectedLine('unbalanced( (re)', {}).matches('unbalanced(')).toBe(false);
+    expect(compileExpectedLine('unbalanced( (re)', {}, { mode: 'contains' }).occursIn('log: unbalanced( (re) here')).toBe(true);
   });
 });
