@@ -69,7 +69,7 @@ describe('alts-tutor on cram .t files', () => {
   it("a .t written for prysk passes: the output's $TMPDIR path is written $TMPDIR, as prysk writes it", async () => {
     const { dir, env } = project({ 'tmpdir.t': readFileSync(join(FIXTURES, 'prysk', 'tmpdir.t'), 'utf8') });
     const result = await runCli(['test', 'tmpdir.t', '--reporter', 'plain'], { cwd: dir, env });
-    expect(result.stdout).toContain('✓ cmd-4');
+    expect(result.stdout).toContain('✓ cmd-5');
     expect(result.code).toBe(0);
   });
 

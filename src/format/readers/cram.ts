@@ -14,7 +14,7 @@ import type { Step, Tutorial } from '../tutorial.js';
  * checked by cram's rules (`expect: 'cram'`): no output shown means no output expected.
  *
  * Each file runs as cram runs it: a first step `cram-setup` sets cram's environment (`TESTDIR`,
- * `TESTFILE`, `TESTSHELL`, `CRAMTMP`, `TMPDIR`/`TEMP`/`TMP`, `LANG`/`LC_ALL`/`LANGUAGE`=C,
+ * `TESTFILE`, `TESTSHELL`, `CRAMTMP` (prysk's `PRYSK_TEMP`), `TMPDIR`/`TEMP`/`TMP`, `LANG`/`LC_ALL`/`LANGUAGE`=C,
  * `TZ`=GMT, `CDPATH`, `COLUMNS`=80, `GREP_OPTIONS`) and moves into a fresh directory
  * `$CRAMTMP/<file name>`; a teardown step `cram-cleanup` removes `$CRAMTMP`. Both are shown, as
  * every command a run runs is. `$CRAMTMP` is made by the variable `ALTS_CRAM_TMP`'s default.
@@ -136,7 +136,8 @@ function setupStep(fileName: string, testDir: string): Step {
   const command = [
     `export TESTDIR=${shellQuote(testDir)} TESTFILE=${shellQuote(fileName)} TESTSHELL="$BASH"`,
     'export LANG=C LC_ALL=C LANGUAGE=C TZ=GMT CDPATH= COLUMNS=80 GREP_OPTIONS=',
-    `export CRAMTMP="$${RUN_DIR}"`,
+    // PRYSK_TEMP is prysk's name for it.
+    `export CRAMTMP="$${RUN_DIR}" PRYSK_TEMP="$${RUN_DIR}"`,
     'export TMPDIR="$CRAMTMP/tmp" TEMP="$CRAMTMP/tmp" TMP="$CRAMTMP/tmp"',
     // mkdir, not mkdir -p: a directory someone made under that name in the meantime is refused, as mktemp would.
     `mkdir -m 700 "$CRAMTMP" && mkdir "$TMPDIR" ${dir} && cd ${dir}`,
