@@ -40,7 +40,7 @@ function program(): Command {
   cli
     .command('run')
     .description('run a tutorial, step by step')
-    .argument('<tutorial>', 'tutorial id (see `list`) or path of a .md file')
+    .argument('<tutorial>', 'tutorial id (see `list`), or path of a .md file or of a cram/prysk .t test')
     .option('--target <name>', 'target to run on (default: the only one, else gcp when gcloud is set up, else lab)')
     .option('--from <step>', 'start at this step')
     .option('--only <step>', 'run only this step (repeat, or comma-separate)', collect, [])
@@ -80,7 +80,7 @@ function program(): Command {
   cli
     .command('test')
     .description('run tutorials headless as snapshot tests (all of them, or the ones named)')
-    .argument('[tutorials...]', 'tutorial ids or .md files')
+    .argument('[tutorials...]', 'tutorial ids, .md files or cram/prysk .t tests')
     .option('--target <name>', 'target to test (tutorials without it are skipped when none is named)')
     .option('--var <name=value>', 'set a variable (repeatable)', collect, [])
     .option(
