@@ -44,16 +44,26 @@ const wrapperDir = join(work, 'wrapper');
 const recorded = join(work, 'ip-commands.txt');
 mkdirSync(wrapperDir);
 const realIp = (await $`command -v ip`).stdout.trim();
+// A batch (`ip [-n ns] [-force] -batch -`) is recorded as its lines, each with the batch's `-n`.
 writeFileSync(
   join(wrapperDir, 'ip'),
-  `#!/bin/bash\nif [ "$1" = -batch ]; then tee -a ${recorded} | exec ${realIp} "$@"; fi\n` +
-    `case "$*" in "netns exec "*) ;; *) echo "$*" >> ${recorded};; esac\nexec ${realIp} "$@"\n`,
+  [
+    '#!/bin/bash',
+    'if [[ " $* " == *" -batch "* ]]; then',
+    `  prefix=$(printf '%s ' "$@" | sed 's/-batch - $//; s/-force //'); input=$(cat)`,
+    `  printf '%s\\n' "$input" | sed "s|^|$prefix|" >> ${recorded}`,
+    `  printf '%s\\n' "$input" | ${realIp} "$@"; exit`,
+    'fi',
+    `case "$*" in "netns exec "*) ;; *) echo "$*" >> ${recorded};; esac`,
+    `exec ${realIp} "$@"`,
+    '',
+  ].join('\n'),
 );
 chmodSync(join(wrapperDir, 'ip'), 0o755);
 await $({ cwd: work, env: { ...env, PATH: `${wrapperDir}:${process.env.PATH}` } })`node ${bin} run two-hosts --target lab --yes`;
 const commands = readFileSync(recorded, 'utf8')
   .split('\n')
-  .filter((line) => line !== '' && !line.startsWith('-batch'))
+  .filter((line) => line.trim() !== '')
   .map((line) => line.replaceAll(/atbench-[0-9a-f]+-/g, 'atbench-raw-'));
 const script = join(work, 'ip-commands.sh');
 writeFileSync(script, `set -e\n${commands.map((line) => `ip ${line}`).join('\n')}\n`);
@@ -61,7 +71,7 @@ writeFileSync(script, `set -e\n${commands.map((line) => `ip ${line}`).join('\n')
 console.log(`lab benchmarks (median of ${ROUNDS} runs)\n`);
 const lab = await median(() => $({ cwd: work, env })`node ${bin} run two-hosts --target lab --yes`);
 const local = await median(() => $({ cwd: work, env })`node ${bin} run two-hosts --target local --yes`);
-const raw = await median(() => $`bash ${script}`);
+const raw = await median(() => $`bash ${script} < /dev/null`);
 const overhead = lab - local;
 console.log(`two hosts, lab target                ${lab.toFixed(0).padStart(6)} ms`);
 console.log(`two hosts, local target              ${local.toFixed(0).padStart(6)} ms`);
@@ -72,7 +82,7 @@ console.log(
 // One warm-up run builds the Go programs into Go's cache; the timed runs measure a rebuild from cache.
 // BENCH_LAB_SKIP_GRPC=1: the bring-up row only (the alts-grpc run needs Go and takes seconds).
 if (process.env.BENCH_LAB_SKIP_GRPC) {
-  rmSync(work, { recursive: true, force: true });
+  if (!process.env.BENCH_KEEP) rmSync(work, { recursive: true, force: true });
   process.exit(0);
 }
 const runs = [];
@@ -94,4 +104,4 @@ const middle = runs[Math.floor(runs.length / 2)];
 console.log(
   `alts-grpc in the lab, whole run      ${middle.total.toFixed(0).padStart(6)} ms   (Go build ${middle.build.toFixed(0)} ms, other steps ${(middle.steps - middle.build).toFixed(0)} ms, runner and lab ${(middle.total - middle.steps).toFixed(0)} ms)`,
 );
-rmSync(work, { recursive: true, force: true });
+if (!process.env.BENCH_KEEP) rmSync(work, { recursive: true, force: true });
