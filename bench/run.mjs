@@ -25,6 +25,9 @@ const work = mkdtempSync(join(tmpdir(), 'alts-bench-'));
 mkdirSync(join(work, 'tutorials'));
 const env = { ...process.env, ALTS_TUTOR_HOME: join(work, 'state'), NO_COLOR: '1' };
 const hasCram = Boolean(await which('cram3', { nothrow: true }));
+/** BENCH_ONLY=transcript,rss,check,startup runs those groups of rows alone. */
+const only = process.env.BENCH_ONLY?.split(',');
+const runs = (group) => !only || only.includes(group);
 
 /**
  * Median wall time and median CPU time (user + sys of the command and its children, from GNU
@@ -53,10 +56,12 @@ function transcript(count) {
 }
 
 console.log(`alts-tutor benchmarks (median of ${ROUNDS} runs, node ${process.version}, ${new Date().toISOString().slice(0, 10)})\n`);
-for (const [count, target] of [
-  [500, 1.5],
-  [5000, 2],
-]) {
+for (const [count, target] of runs('transcript')
+  ? [
+      [500, 1.5],
+      [5000, 2],
+    ]
+  : []) {
   transcript(count);
   const rounds = count > 1000 ? Math.min(ROUNDS, 5) : ROUNDS;
   const ours = await withCpu(rounds, (time) => $({ cwd: work, env, quiet: true })`${time} node ${bin} run bench${count} --yes`);
@@ -76,7 +81,7 @@ for (const [count, target] of [
 // the first ancestor of the step's shell that is node is the runner.
 const probe = (file) =>
   `p=$$; while [ "$(cat /proc/$p/comm)" != node ]; do p=$(awk '{print $4}' /proc/$p/stat); done; awk '/VmRSS/ {print $2}' /proc/$p/status >> ${file}`;
-{
+if (runs('rss')) {
   const rssFile = join(work, 'rss.txt');
   const body = Array.from({ length: 5000 }, (_, index) => `$ echo line ${index}\nline ${index}\n`).join('');
   writeFileSync(
@@ -103,7 +108,7 @@ const probe = (file) =>
 // A step printing 500,000 lines checked against its snapshot file. The runner's own cost is the
 // run minus the same run on 10 lines (Node's start, the session, the shell); the baseline pipes
 // the same command into GNU diff against the same snapshot.
-{
+if (runs('check')) {
   const LINES = 500_000;
   const oneChanged = (lines) => `seq ${lines} | sed 's/^${lines / 2}$/changed/'`;
   const allChanged = (lines) => `seq ${lines} | sed 's/$/ changed/'`;
@@ -120,23 +125,29 @@ const probe = (file) =>
   /** Median wall time, median peak RSS (GNU time's %M) and the output of the last run. */
   const measure = async (id) => {
     const peaks = [];
+    const cpu = [];
     let output = '';
     const ms = await median(async () => {
-      const result = await $({ cwd: work, env, nothrow: true, quiet: true })`/usr/bin/time -f %M node ${bin} run ${id} --yes`;
+      const result = await $({ cwd: work, env, nothrow: true, quiet: true })`/usr/bin/time -f '%U %S %M' node ${bin} run ${id} --yes`;
       if (result.exitCode !== 1) throw new Error(`${id}: expected a mismatch (exit 1), got ${result.exitCode}: ${result.stderr}`);
       const lines = result.stderr
         .trim()
         .split('\n')
         .filter((line) => !line.startsWith('Command exited'));
-      peaks.push(Number(lines.pop()) / 1024);
+      const [user, sys, peak] = (lines.pop() ?? '').split(' ').map(Number);
+      peaks.push(peak / 1024);
+      cpu.push((user + sys) * 1000);
       output = result.stdout + lines.join('\n');
     });
-    peaks.sort((a, b) => a - b);
-    return { ms, peakMb: peaks[Math.floor(peaks.length / 2)], output };
+    const middle = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    return { ms, cpuMs: middle(cpu), peakMb: middle(peaks), output };
   };
   const diffOf = (lines, command) => {
     const snapshot = join(work, 'snapshots', 'one500k', 'out.txt');
-    return median(() => $({ nothrow: true, quiet: true })`bash -c ${`${command(lines)} | diff - ${snapshot} > /dev/null`}`);
+    return withCpu(
+      ROUNDS,
+      (time) => $({ nothrow: true, quiet: true })`${time} bash -c ${`${command(lines)} | diff - ${snapshot} > /dev/null`}`,
+    );
   };
   for (const [name, prefix, command, target] of [
     ['500,000 lines, one changed', 'one', oneChanged, 3],
@@ -145,7 +156,8 @@ const probe = (file) =>
     const big = await measure(`${prefix}500k`);
     const small = await measure(`${prefix}10`);
     const gnu = await diffOf(LINES, command);
-    row(`check: ${name}`, big.ms - small.ms, gnu, 'the same | diff -', target);
+    row(`check: ${name}`, big.ms - small.ms, gnu.ms, 'the same | diff -', target);
+    row('  CPU time (user + sys, children too)', big.cpuMs - small.cpuMs, gnu.cpuMs, 'the same | diff -', target);
     const shown = Buffer.byteLength(big.output);
     console.log(
       `${''.padEnd(40)} peak RSS ${big.peakMb.toFixed(0)} MB (target 120 MB: ${big.peakMb <= 120 ? 'ok' : 'over target'}); the run printed ${(shown / 1024).toFixed(0)} KB (the 10-line run: ${small.ms.toFixed(0)} ms)`,
@@ -153,12 +165,14 @@ const probe = (file) =>
   }
 }
 
-const version = await median(() => $`node ${bin} --version`);
-const node = await median(() => $`node -e 0`);
-row('--version', version, node, 'node -e 0', 4);
-const list = await median(() => $({ cwd: work, env })`node ${bin} list`);
-row('list', list, node, 'node -e 0', 4);
-// --help builds every command's options but loads none of them (the cloud client least of all).
-const help = await median(() => $({ cwd: work, env })`node ${bin} --help`);
-row('--help', help, node, 'node -e 0', 4);
+if (runs('startup')) {
+  const version = await median(() => $`node ${bin} --version`);
+  const node = await median(() => $`node -e 0`);
+  row('--version', version, node, 'node -e 0', 4);
+  const list = await median(() => $({ cwd: work, env })`node ${bin} list`);
+  row('list', list, node, 'node -e 0', 4);
+  // --help builds every command's options but loads none of them (the cloud client least of all).
+  const help = await median(() => $({ cwd: work, env })`node ${bin} --help`);
+  row('--help', help, node, 'node -e 0', 4);
+}
 rmSync(work, { recursive: true, force: true });
