@@ -1,9 +1,15 @@
-import { closeSync, fstatSync, ftruncateSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { SecretMasker } from './secret-masker.js';
 
 /** Bytes of a step's output kept in memory; the whole output is in the step's log file. */
 export const TAIL_BYTES = 256 * 1024;
+/**
+ * A log is never written through a symbolic link (one planted at its path would send the output
+ * anywhere): the open itself refuses it, so no lstat per step is needed before it.
+ */
+const NEW_LOG = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+const APPEND_LOG = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW;
 /** Bytes of a cut log given back so that the note saying so fits (two pages of a full disk). */
 const ROOM_FOR_NOTE = 8192;
 
@@ -45,7 +51,12 @@ export class OutputRecorder {
       this.record(this.masker.flush());
       if (this.fd === undefined) {
         try {
-          writeFileSync(this.logPath, Buffer.concat(this.tail), { mode: 0o600 });
+          const fd = openSync(this.logPath, NEW_LOG, 0o600);
+          try {
+            writeAll(fd, Buffer.concat(this.tail));
+          } finally {
+            closeSync(fd);
+          }
         } catch (error) {
           // A log that cannot be written is not worth failing a step over: its output is in the result.
           this.cutLog(error);
@@ -76,7 +87,7 @@ export class OutputRecorder {
     this.logCut = describeWriteError(error);
     const note = `\n[alts-tutor: log cut here: ${this.logCut}]\n`;
     try {
-      if (this.fd === undefined) this.fd = openSync(this.logPath, 'a', 0o600);
+      if (this.fd === undefined) this.fd = openSync(this.logPath, APPEND_LOG, 0o600);
       // On a full disk the note itself would not fit: give back the log's last pages for it.
       const size = fstatSync(this.fd).size;
       if (size > 0) ftruncateSync(this.fd, Math.max(0, size - ROOM_FOR_NOTE));
@@ -96,7 +107,7 @@ export class OutputRecorder {
         // The log was cut: the output goes on into the tail only.
       } else if (this.fd === undefined && this.bytes > TAIL_BYTES) {
         // Too big to hold: from now on the log is written as the output comes.
-        this.fd = openSync(this.logPath, 'w', 0o600);
+        this.fd = openSync(this.logPath, NEW_LOG, 0o600);
         writeAll(this.fd, Buffer.concat(this.tail));
       } else if (this.fd !== undefined) {
         writeAll(this.fd, data);
@@ -123,5 +134,6 @@ export function describeWriteError(error: unknown): string {
   if (code === 'ENOSPC') return 'no space left on device';
   if (code === 'EDQUOT') return 'disk quota exceeded';
   if (code === 'EIO') return 'input/output error';
+  if (code === 'ELOOP') return 'its path is a symbolic link, which alts-tutor never writes through';
   return (error as Error).message;
 }

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { COMPARE_LIMIT_BYTES, type OutputChecker } from '../check/output-checker.js';
 import { UserError } from '../errors.js';
 import { definedFunctions, mayChangeState } from '../execute/may-change-state.js';
@@ -13,7 +14,7 @@ import type { ConcreteReadiness } from '../format/tutorial.js';
 import { missingDependencyHint } from '../needs/missing-dependency.js';
 import type { Plan, PlannedStep } from '../plan/plan-steps.js';
 import { resolveReadiness } from '../plan/resolve-readiness.js';
-import { pathUnder } from '../safe-paths.js';
+import { isPathComponent } from '../safe-paths.js';
 import type { SessionRecorder } from '../session/session-recorder.js';
 import type { RunListener, StepResult } from './events.js';
 import type { HostPool } from './host-pool.js';
@@ -106,8 +107,13 @@ export class StepRunner {
 
   private async attempt(step: PlannedStep, attempt: number): Promise<StepResult> {
     const started = performance.now();
-    // Checked like every path the run derives (safe-paths.ts): one plain name, no link on the way.
-    const logPath = pathUnder(this.options.logDir, `${String(++this.logCount).padStart(3, '0')}-${step.name}.log`);
+    // One plain name in the session's logs/ (the store checks that it is a private directory, not
+    // a link); the recorder opens it with O_NOFOLLOW, so a link planted there is refused without
+    // the lstat walk of pathUnder at every step.
+    const logName = `${String(++this.logCount).padStart(3, '0')}-${step.name}.log`;
+    if (!isPathComponent(logName))
+      throw new UserError(`refusing to use ${join(this.options.logDir, logName)}: "${logName}" is not a plain file name`);
+    const logPath = join(this.options.logDir, logName);
     const recorder = new OutputRecorder(logPath, this.options.secrets, (text) => this.options.onEvent({ type: 'output', step, text }));
     const base = { name: step.name, expectedExit: step.exit, attempts: attempt, logPath };
     try {

@@ -82,8 +82,8 @@ export class SessionStore {
   readonly home: string;
   /** The state home (`$ALTS_TUTOR_HOME`…) that holds `sessions/`. */
   private readonly root: string;
-  /** Open journal files: one descriptor per session for the whole run, not one per line. */
-  private readonly journals = new Map<string, number>();
+  /** Open journal files: one descriptor (and its path) per session for the whole run, not one per line. */
+  private readonly journals = new Map<string, { fd: number; file: string }>();
 
   constructor(env: NodeJS.ProcessEnv = process.env) {
     this.root = stateHome(env);
@@ -120,18 +120,19 @@ export class SessionStore {
 
   append(id: string, entry: JournalEntry): void {
     const line = JSON.stringify({ ...entry, at: new Date().toISOString() });
-    let fd = this.journals.get(id);
-    if (fd === undefined) {
+    let journal = this.journals.get(id);
+    if (journal === undefined) {
       this.checkSession(id);
       const file = join(this.dir(id), 'journal.jsonl');
       // A last line cut short by a kill must not swallow the next one: start on a line of its own.
       const cut = existsSync(file) && !/(^|\n)$/.test(readFileSync(file, 'utf8').slice(-1));
-      fd = writingTo(file, () => openSync(file, 'a', 0o600));
-      if (cut) writingTo(file, () => writeSync(fd as number, '\n'));
-      this.journals.set(id, fd);
+      const fd = writingTo(file, () => openSync(file, 'a', 0o600));
+      if (cut) writingTo(file, () => writeSync(fd, '\n'));
+      journal = { fd, file };
+      this.journals.set(id, journal);
     }
-    const journal = fd;
-    writingTo(join(this.dir(id), 'journal.jsonl'), () => writeSync(journal, `${line}\n`));
+    const { fd, file } = journal;
+    writingTo(file, () => writeSync(fd, `${line}\n`));
   }
 
   /** The session with its journal applied. A corrupt `session.json` is moved aside: exit 2. */
@@ -156,8 +157,8 @@ export class SessionStore {
 
   /** Folds the journal into `session.json` (atomically) and empties it. */
   compact(session: Session): void {
-    const fd = this.journals.get(session.id);
-    if (fd !== undefined) closeSync(fd);
+    const open = this.journals.get(session.id);
+    if (open !== undefined) closeSync(open.fd);
     this.journals.delete(session.id);
     this.write(session);
     const journal = join(this.dir(session.id), 'journal.jsonl');

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OutputRecorder, TAIL_BYTES } from '../../src/execute/output-recorder.js';
@@ -11,6 +11,22 @@ afterEach(async () => {
 });
 
 describe('OutputRecorder', () => {
+  it("never writes through a symbolic link planted at the log's path, short output or long, and says why the log is missing", () => {
+    for (const lines of [1, 10_000]) {
+      const dir = scratch.dir();
+      const outside = join(dir, 'outside.txt');
+      writeFileSync(outside, 'keep me\n');
+      const log = join(dir, 'step.log');
+      symlinkSync(outside, log);
+      const recorder = new OutputRecorder(log, []);
+      for (let i = 0; i < lines; i++) recorder.write(Buffer.from(`${'y'.repeat(99)}\n`));
+      const tail = recorder.finish();
+      expect(readFileSync(outside, 'utf8')).toBe('keep me\n');
+      expect(recorder.logCut).toBe('its path is a symbolic link, which alts-tutor never writes through');
+      expect(tail.endsWith('y\n')).toBe(true);
+    }
+  });
+
   it('writes everything to the log and keeps only the tail in memory', async () => {
     const log = join(scratch.dir(), 'step.log');
     const recorder = new OutputRecorder(log, []);
