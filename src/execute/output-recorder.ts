@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, openSync, writeFile, writeSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { SecretMasker } from './secret-masker.js';
 
@@ -10,6 +10,12 @@ export const TAIL_BYTES = 256 * 1024;
  */
 const NEW_LOG = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
 const APPEND_LOG = constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW;
+/**
+ * Output up to this size may have its log written in the background (`deferSmallLog`): the
+ * session's journal line for the step carries the output itself, so a kill before the file is
+ * written loses nothing (SessionStore.load writes such a log from the journal).
+ */
+export const DEFERRED_LOG_BYTES = 4096;
 /** Bytes of a cut log given back so that the note saying so fits (two pages of a full disk). */
 const ROOM_FOR_NOTE = 8192;
 
@@ -31,11 +37,20 @@ export class OutputRecorder {
   bytes = 0;
   /** Why the log file stopped short of the output (a full disk): then it ends with a note saying so. */
   logCut: string | undefined;
+  /** Settles when the log file is complete: at `finish`, or later for a deferred small log. */
+  written: Promise<void> = Promise.resolve();
 
+  /**
+   * `deferSmallLog`: a log of at most DEFERRED_LOG_BYTES is written by libuv's pool after
+   * `finish`, not by the main thread before the next step: creating a file can take the kernel a
+   * millisecond on a busy disk, more than the rest of a step. Only for a caller that records the
+   * output elsewhere durably first (the session's journal).
+   */
   constructor(
     readonly logPath: string,
     secrets: readonly string[],
     private readonly onText?: (text: string) => void,
+    private readonly options: { deferSmallLog?: boolean } = {},
   ) {
     this.masker = new SecretMasker(secrets);
   }
@@ -49,7 +64,10 @@ export class OutputRecorder {
     if (!this.finished) {
       this.finished = true;
       this.record(this.masker.flush());
-      if (this.fd === undefined) {
+      if (this.fd === undefined && this.options.deferSmallLog && this.bytes <= DEFERRED_LOG_BYTES) {
+        // A failure (a full disk) cuts the log as a synchronous write would; the journal has the output.
+        this.written = writeLog(this.logPath, Buffer.concat(this.tail)).catch((error: unknown) => this.cutLog(error));
+      } else if (this.fd === undefined) {
         try {
           const fd = openSync(this.logPath, NEW_LOG, 0o600);
           try {
@@ -120,6 +138,17 @@ export class OutputRecorder {
     }
     this.onText?.(this.decoder.write(data));
   }
+}
+
+/**
+ * A whole small log, written through libuv's pool; never through a link (NEW_LOG: fs.open takes
+ * numeric flags, which the types of writeFile do not say). The callback form costs less main-thread
+ * time than a FileHandle's three promises.
+ */
+function writeLog(path: string, data: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    writeFile(path, data, { mode: 0o600, flag: NEW_LOG as unknown as string }, (error) => (error ? reject(error) : resolve()));
+  });
 }
 
 /** writeSync may write part of a buffer; a full disk shows as a short write, then ENOSPC. */

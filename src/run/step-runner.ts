@@ -59,8 +59,8 @@ export class StepRunner {
   private readonly background = new Map<string, BackgroundJob>();
   /** Logs are numbered on from those a resumed session already has. */
   private logCount: number;
-  /** A background step's log is complete when its job ends. */
-  private readonly backgroundLogs: Promise<void>[] = [];
+  /** Logs still being written: a background step's until its job ends, a small log until libuv is done. */
+  private readonly pendingLogs = new Set<Promise<void>>();
   private shellState: { host: string; state: string } | undefined;
   /** Functions the tutorial defines: calling one may change the shell as much as its body. */
   private readonly functionNames: ReadonlySet<string>;
@@ -72,7 +72,12 @@ export class StepRunner {
 
   /** Settles when every step's log file is complete (a foreground step's is when it ends). */
   async logsWritten(): Promise<void> {
-    await Promise.all(this.backgroundLogs);
+    while (this.pendingLogs.size > 0) await Promise.all(this.pendingLogs);
+  }
+
+  private pendingLog(written: Promise<void>): void {
+    this.pendingLogs.add(written);
+    void written.finally(() => this.pendingLogs.delete(written));
   }
 
   async run(step: PlannedStep): Promise<StepResult> {
@@ -114,7 +119,10 @@ export class StepRunner {
     if (!isPathComponent(logName))
       throw new UserError(`refusing to use ${join(this.options.logDir, logName)}: "${logName}" is not a plain file name`);
     const logPath = join(this.options.logDir, logName);
-    const recorder = new OutputRecorder(logPath, this.options.secrets, (text) => this.options.onEvent({ type: 'output', step, text }));
+    // A small log may be written after the step: the session's journal line carries its output.
+    const recorder = new OutputRecorder(logPath, this.options.secrets, (text) => this.options.onEvent({ type: 'output', step, text }), {
+      deferSmallLog: this.options.session !== undefined && !step.background,
+    });
     const base = { name: step.name, expectedExit: step.exit, attempts: attempt, logPath };
     try {
       if (step.stop !== undefined) await this.stopBackground(step.stop);
@@ -129,6 +137,7 @@ export class StepRunner {
         ...(step.cwdPath !== undefined && { cwd: step.cwdPath }),
       });
       const output = recorder.finish();
+      this.pendingLog(recorder.written);
       const failure = failureReason(step, outcome);
       const missing = failure === undefined ? undefined : missingDependencyHint(output);
       const reason = missing === undefined ? failure : `${failure}; ${missing}`;
@@ -150,6 +159,7 @@ export class StepRunner {
       return checked;
     } catch (error) {
       recorder.finish();
+      this.pendingLog(recorder.written);
       throw error;
     }
   }
@@ -196,7 +206,7 @@ export class StepRunner {
       this.options.session?.backgroundStarted(step.name, step.host, job.group);
       this.options.onEvent({ type: 'step-ready', step });
       // The job keeps writing to its log; the recorder stays open until the job ends.
-      this.backgroundLogs.push(job.ended.then(() => void recorder.finish()));
+      this.pendingLog(job.ended.then(() => void recorder.finish()));
       return { ...base, status: 'passed', timedOut: false, durationMs, output: recorder.text(), outputBytes: recorder.bytes };
     }
     await job.stop();

@@ -1,4 +1,5 @@
 import { type CloudResource, resourceChanges } from '../cloud/ledger.js';
+import { DEFERRED_LOG_BYTES } from '../execute/output-recorder.js';
 import type { StepResult } from '../run/events.js';
 import type { Session, SessionStatus, SessionStore } from './session-store.js';
 
@@ -11,9 +12,14 @@ export class SessionRecorder {
 
   /** A step ended; `shell` is its host's state after it, when it passed and may have changed it. */
   stepEnded(result: StepResult, shell?: { host: string; state: string }): void {
+    // A small output rides in the line itself: its log may still be being written (OutputRecorder's
+    // deferSmallLog), and a kill now must not lose it. SessionStore.load writes such a log.
+    const whole =
+      result.outputBytes > 0 && result.outputBytes <= DEFERRED_LOG_BYTES && Buffer.byteLength(result.output) === result.outputBytes;
     this.store.append(this.id, {
       type: 'step',
       ...(shell && { shell }),
+      ...(whole && result.logPath !== undefined && { output: result.output }),
       step: {
         name: result.name,
         status: result.status,

@@ -1,8 +1,21 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { applyResourceChange, type CloudResource, type LedgerEntry } from '../cloud/ledger.js';
 import { UserError } from '../errors.js';
-import { pathUnder } from '../safe-paths.js';
+import { isPathComponent, pathUnder } from '../safe-paths.js';
 import { stateHome } from './session-paths.js';
 import { writingTo } from './storage-error.js';
 import { checkPrivate } from './store-permissions.js';
@@ -61,7 +74,13 @@ export interface Session {
 /** One line of a session's journal: what changed since `session.json` was written. */
 export type JournalEntry =
   /** A step's result, with the host's shell state after it when it passed: one line, one write. */
-  | { type: 'step'; step: SessionStep; shell?: { host: string; state: string } }
+  | {
+      type: 'step';
+      step: SessionStep;
+      shell?: { host: string; state: string };
+      /** The step's whole output when small: its log may not have been written yet (see completeLogs). */
+      output?: string;
+    }
   | { type: 'shell'; host: string; state: string }
   | { type: 'background'; job: SessionBackground }
   | { type: 'background-stopped'; step: string }
@@ -152,7 +171,40 @@ export class SessionStore {
       const reason = (error as Error).message.replace(/\p{Cc}+/gu, ' ').slice(0, 200);
       throw new UserError(`session ${id} is unreadable (${reason}); it was moved to ${aside}`, 'start again with alts-tutor run');
     }
-    return applyJournal(session, this.readJournal(id));
+    const entries = this.readJournal(id);
+    this.completeLogs(id, entries);
+    return applyJournal(session, entries);
+  }
+
+  /**
+   * A small log is written after its step, in the background, while the journal line already
+   * holds the output: a runner killed in between left the log missing or short. It is written
+   * here from the line, so no step's output is lost. Only a plain name in the session's own
+   * logs/, never through a link; a log that cannot be written now stays as it is.
+   */
+  private completeLogs(id: string, entries: Array<JournalEntry & { at?: string }>): void {
+    const logs = join(this.dir(id), 'logs');
+    for (const entry of entries) {
+      if (entry.type !== 'step' || entry.output === undefined || entry.step.logPath === undefined) continue;
+      const path = entry.step.logPath;
+      if (dirname(path) !== logs || !isPathComponent(basename(path))) continue;
+      const data = Buffer.from(entry.output);
+      try {
+        if (lstatSync(path).size >= data.length) continue;
+      } catch {
+        // Missing: written below.
+      }
+      try {
+        const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
+        try {
+          writeSync(fd, data);
+        } finally {
+          closeSync(fd);
+        }
+      } catch {
+        // A full disk or a link: the output stays in the journal until the next load.
+      }
+    }
   }
 
   /** Folds the journal into `session.json` (atomically) and empties it. */

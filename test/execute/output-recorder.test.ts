@@ -1,7 +1,7 @@
 import { readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OutputRecorder, TAIL_BYTES } from '../../src/execute/output-recorder.js';
+import { DEFERRED_LOG_BYTES, OutputRecorder, TAIL_BYTES } from '../../src/execute/output-recorder.js';
 import { runStep, Scratch } from './helpers.js';
 
 const scratch = new Scratch();
@@ -123,5 +123,22 @@ describe('a step printing 200 MB', () => {
     expect(mb(peak - before), 'growth during the step (MB)').toBeLessThan(150);
     expect(mb(after - before), 'growth after the step (MB)').toBeLessThan(150);
     expect((await runStep(shell, 'command', 'echo still here')).output).toBe('still here\n');
+  });
+});
+
+describe('OutputRecorder with deferSmallLog', () => {
+  it('writes a small log after finish and a large one before finish returns', async () => {
+    const small = join(scratch.dir(), 'small.log');
+    const recorder = new OutputRecorder(small, [], undefined, { deferSmallLog: true });
+    recorder.write(Buffer.from('a small output\n'));
+    expect(recorder.finish()).toBe('a small output\n');
+    await recorder.written;
+    expect(readFileSync(small, 'utf8')).toBe('a small output\n');
+
+    const large = join(scratch.dir(), 'large.log');
+    const big = new OutputRecorder(large, [], undefined, { deferSmallLog: true });
+    big.write(Buffer.alloc(DEFERRED_LOG_BYTES + 1, 'y'));
+    big.finish();
+    expect(statSync(large).size).toBe(DEFERRED_LOG_BYTES + 1);
   });
 });

@@ -104,3 +104,26 @@ describe('variables set during a run', () => {
     expect(loaded.secretNames).toEqual(['TOKEN', 'API_KEY']);
   });
 });
+
+describe('a small log written after its step', () => {
+  it('is written by load from the journal line when a kill left it missing or short, and never kept in session.json', () => {
+    const sessions = store();
+    const id = 'demo-20261123-100000-cccc';
+    sessions.create(session(id));
+    const logs = join(sessions.dir(id), 'logs');
+    const missing = join(logs, '001-a.log');
+    const short = join(logs, '002-b.log');
+    writeFileSync(short, 'hal');
+    sessions.append(id, { type: 'step', step: { name: 'a', status: 'passed', logPath: missing }, output: 'all of a\n' });
+    sessions.append(id, { type: 'step', step: { name: 'b', status: 'passed', logPath: short }, output: 'half of b, then the rest\n' });
+    // A line naming a path outside the session's logs/ is not written.
+    const outside = join(sessions.dir(id), 'elsewhere.log');
+    sessions.append(id, { type: 'step', step: { name: 'c', status: 'passed', logPath: outside }, output: 'x\n' });
+    const loaded = sessions.load(id);
+    expect(readFileSync(missing, 'utf8')).toBe('all of a\n');
+    expect(readFileSync(short, 'utf8')).toBe('half of b, then the rest\n');
+    expect(existsSync(outside)).toBe(false);
+    sessions.compact(loaded);
+    expect(readFileSync(join(sessions.dir(id), 'session.json'), 'utf8')).not.toContain('all of a');
+  });
+});
