@@ -58,8 +58,8 @@ function ansiCQuoted(text: string): string {
  * sequence, is held back until the next chunk; `flush` releases it.
  */
 export class SecretMasker {
-  /** Every form of every secret, as latin1 text of its UTF-8 bytes, longest first, as one pattern. */
-  private readonly patterns: RegExp | undefined;
+  /** Every form of every secret (latin1 text of its UTF-8 bytes), longest first, in one pattern. */
+  private readonly pattern: RegExp | undefined;
   private readonly holdBack: number;
   private carry = '';
 
@@ -67,12 +67,12 @@ export class SecretMasker {
     const forms = new Set(secrets.flatMap(secretForms).map((form) => Buffer.from(form).toString('latin1')));
     // Longest first, so that a value containing another is masked whole.
     const sorted = [...forms].sort((a, b) => b.length - a.length);
-    this.patterns = sorted.length === 0 ? undefined : new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+    this.pattern = sorted.length === 0 ? undefined : new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
     this.holdBack = Math.max(0, ...sorted.map((form) => form.length - 1));
   }
 
   push(chunk: Buffer): Buffer {
-    if (this.patterns === undefined) return chunk;
+    if (this.pattern === undefined) return chunk;
     const text = this.carry + chunk.toString('latin1');
     const open = text.length - (OPEN_SEQUENCE.exec(text.slice(-MAX_OPEN_SEQUENCE))?.[0].length ?? 0);
     const { masked, rest } = this.mask(text.slice(0, open), false);
@@ -92,7 +92,7 @@ export class SecretMasker {
    */
   private mask(text: string, final: boolean): { masked: string; rest: string } {
     const { visible, at } = withoutSequences(text);
-    const matches = this.patterns ? findMatches(visible, this.patterns) : [];
+    const matches = this.pattern ? findMatches(visible, this.pattern) : [];
     let cut = final ? visible.length : Math.max(0, visible.length - this.holdBack);
     for (const [start, end] of matches) if (start < cut && end > cut) cut = start;
     const cutAt = cut === visible.length ? text.length : at(cut);
@@ -143,9 +143,9 @@ function withoutSequences(text: string): { visible: string; at: (index: number) 
 }
 
 /** Non-overlapping occurrences, in order of position; at one position, the longest. */
-function findMatches(text: string, patterns: RegExp): Array<[number, number]> {
+function findMatches(text: string, pattern: RegExp): Array<[number, number]> {
   const found: Array<[number, number]> = [];
-  for (const match of text.matchAll(patterns)) found.push([match.index, match.index + match[0].length]);
+  for (const match of text.matchAll(pattern)) found.push([match.index, match.index + match[0].length]);
   return found;
 }
 
