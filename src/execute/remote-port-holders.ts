@@ -9,9 +9,11 @@
 export function portHoldersScript(port: number, group = 0): string {
   if (!Number.isInteger(port) || !Number.isInteger(group)) throw new Error('BUG: a port and a group are integers');
   // Only bash builtins, /proc and find(1): `find -lname` reads every descriptor link in one process.
+  // It runs in a subshell of the host's shell, under whatever options its steps set (set -u).
   return `
+set +eu
 printf -v hex '%04X' ${port}
-expr=() tables=0
+expr=() tables=0 last=
 for t in /proc/net/tcp /proc/net/tcp6; do
   [[ -r $t ]] || continue
   tables=1
