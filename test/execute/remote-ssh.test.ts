@@ -155,6 +155,8 @@ describe('ssh hosts', () => {
     const other = await openSsh();
     const theirs = await other.startBackground(listen, undefined, () => {});
     const shell = await openSsh();
+    // A step's set -u must not break the probes, which run in subshells of this shell.
+    await runStep(shell, 'command', 'set -u');
     let user: string | undefined;
     for (let tries = 0; tries < 200 && user === undefined; tries++) {
       user = await remotePortUser(shell, port);
