@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
 import type { Plan, PlannedStep } from '../plan/plan-steps.js';
-import type { Paint } from '../report/colors.js';
+import { colourDiffLine, type Paint } from '../report/colors.js';
 import { showControls } from '../report/visible-text.js';
 import type { RunListener, StepResult } from '../run/events.js';
 import { isMismatch, type MismatchReviewer, type ReviewDecision, reviewingDriver } from '../run/review-run.js';
@@ -173,12 +173,4 @@ export function withReview(review: MismatchReview | undefined, io: TestIo): Test
     onInterrupt: review.onInterrupt(io.onInterrupt),
     drive: review.drive,
   };
-}
-
-function colourDiffLine(text: string, paint: Paint): string {
-  if (text.startsWith('+++') || text.startsWith('---')) return paint('bold', text);
-  if (text.startsWith('@@')) return paint('cyan', text);
-  if (text.startsWith('+')) return paint('green', text);
-  if (text.startsWith('-')) return paint('red', text);
-  return text;
 }

@@ -7,3 +7,12 @@ export function paintFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = p
   const enabled = Boolean(stream.isTTY) && !('NO_COLOR' in env) && env.TERM !== 'dumb';
   return (style, text) => (enabled ? `\x1b[${CODES[style][0]}m${text}\x1b[${CODES[style][1]}m` : text);
 }
+
+/** A line of a unified diff in its colour: headers bold, hunks cyan, added green, removed red. */
+export function colourDiffLine(text: string, paint: Paint): string {
+  if (text.startsWith('+++') || text.startsWith('---')) return paint('bold', text);
+  if (text.startsWith('@@')) return paint('cyan', text);
+  if (text.startsWith('+')) return paint('green', text);
+  if (text.startsWith('-')) return paint('red', text);
+  return text;
+}

@@ -1,7 +1,7 @@
 import { formatDuration } from '../format/durations.js';
 import type { PlannedStep } from '../plan/plan-steps.js';
 import type { RunEvent, RunListener, StepResult } from '../run/events.js';
-import type { Paint } from './colors.js';
+import { colourDiffLine, type Paint } from './colors.js';
 import { showControls, visibleOutput } from './visible-text.js';
 
 /** Lines of a failed step's output shown under it; the log file has the rest. */
@@ -100,14 +100,6 @@ function outputTail(result: StepResult, paint: Paint): string[] {
   const omitted = lines.length > shown.length || result.outputBytes > Buffer.byteLength(result.output);
   const body = shown.map((text) => `  ${paint('dim', '│')} ${visibleOutput(text)}`);
   return omitted ? [paint('dim', '  │ … earlier output in the log'), ...body] : body;
-}
-
-function colourDiffLine(text: string, paint: Paint): string {
-  if (text.startsWith('+++') || text.startsWith('---')) return paint('bold', text);
-  if (text.startsWith('@@')) return paint('cyan', text);
-  if (text.startsWith('+')) return paint('green', text);
-  if (text.startsWith('-')) return paint('red', text);
-  return text;
 }
 
 function firstLine(text: string): string {
