@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { COMPARE_LIMIT_BYTES, OutputChecker } from '../../src/check/output-checker.js';
 import { UserError } from '../../src/errors.js';
-import type { Plan, PlannedStep } from '../../src/plan/plan-steps.js';
 import { HostPool } from '../../src/run/host-pool.js';
 import { StepRunner } from '../../src/run/step-runner.js';
+import { plannedStep, testPlan } from '../ui/helpers.js';
 import { Scratch } from './helpers.js';
 
 const scratch = new Scratch();
@@ -12,28 +12,12 @@ afterEach(async () => {
   expect(await scratch.cleanup()).toEqual([]);
 });
 
-const step: PlannedStep = {
-  name: 'huge',
-  section: 'Test',
-  prose: '',
-  kind: 'script',
-  command: 'yes | head -c 20000000',
-  line: 3,
-  host: 'local',
-  background: false,
-  exit: 0,
-  expect: 'none',
-  confirm: false,
-  teardown: false,
-  interactive: false,
-  hostSpec: { kind: 'local' },
-  timeoutMs: 20_000,
-};
+const step = plannedStep('huge', { kind: 'script', command: 'yes | head -c 20000000', line: 3, expect: 'none' });
 
 describe('accepting a step output as its expected output (the TUI u, test -i)', () => {
   it('refuses an output past the compare limit without reading its log', async () => {
     const dir = scratch.dir();
-    const plan = { tutorial: { id: 'accept', steps: [] }, steps: [step], teardown: [] } as unknown as Plan;
+    const plan = testPlan([step]);
     const checker = new OutputChecker({
       place: { projectRoot: dir, tutorialId: 'accept', target: 'local' },
       file: 'accept.md',
