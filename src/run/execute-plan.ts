@@ -122,8 +122,9 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
     for (const [host, state] of Object.entries(session.shellState)) {
       const shell = await hosts.get(host, hostSpecOf(plan, host));
       await shell.restoreState(state);
-      // The run's values win over the state's copies of them: `resume --var NAP=0` means 0.
-      for (const variable of variables) await shell.setVariable(variable.name, variable.value, variable.secret);
+      // The run's values win over the state's copies of them: `resume --var NAP=0` means 0. The
+      // shell got every variable when it opened; a state never holds a secret, so those stand.
+      for (const variable of variables.filter((entry) => !entry.secret)) await shell.setVariable(variable.name, variable.value, false);
       leftOut.push(...leftOutOfState(state));
     }
     run = new RunController({
