@@ -7,3 +7,8 @@
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point
 export const ESCAPE_SEQUENCES = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
+
+/** The text without its escape sequences (what the checker compares, what a plain report shows). */
+export function withoutEscapes(text: string): string {
+  return text.includes('\u001b') ? text.replace(ESCAPE_SEQUENCES, '') : text;
+}

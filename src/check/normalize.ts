@@ -1,4 +1,4 @@
-import { ESCAPE_SEQUENCES } from '../escape-sequences.js';
+import { withoutEscapes } from '../escape-sequences.js';
 import type { ExpectMode } from '../format/tutorial.js';
 import { cramOutputLines } from './cram-line-pattern.js';
 
@@ -22,7 +22,7 @@ export function normalizeOutput(text: string, mode: ExpectMode): string[] {
     const body = unix.endsWith('\n') ? unix.slice(0, -1) : unix;
     return body === '' ? [] : body.split('\n');
   }
-  const plain = unix.includes('\x1b') ? unix.replace(ESCAPE_SEQUENCES, '') : unix;
+  const plain = withoutEscapes(unix);
   const lines = plain.split('\n').map(normalizeLine);
   let first = 0;
   while (first < lines.length && lines[first] === '') first++;

@@ -1,6 +1,6 @@
+import { withoutEscapes } from '../escape-sequences.js';
 import { formatDuration } from '../format/durations.js';
 import { isFailure, type Report, reportTotals, type StepReport, type TutorialReport } from './report-model.js';
-import { withoutEscapes } from './text-tail.js';
 
 /** Lines of a diff or output an annotation carries; the summary and the log have the rest. */
 const ANNOTATION_LINES = 30;

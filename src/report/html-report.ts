@@ -1,7 +1,7 @@
+import { withoutEscapes } from '../escape-sequences.js';
 import { formatDuration } from '../format/durations.js';
 import { ansiToHtml, escapeHtml } from './ansi-html.js';
 import { isFailure, type Report, reportTotals, type StepReport, type TutorialReport } from './report-model.js';
-import { withoutEscapes } from './text-tail.js';
 import { showControls } from './visible-text.js';
 
 /**

@@ -1,5 +1,5 @@
+import { withoutEscapes } from '../escape-sequences.js';
 import { type Report, reportTotals, type StepReport, type TutorialReport } from './report-model.js';
-import { withoutEscapes } from './text-tail.js';
 
 /**
  * JUnit XML as CI systems read it: one `<testsuite>` per tutorial, one `<testcase>` per step

@@ -1,5 +1,3 @@
-import { ESCAPE_SEQUENCES } from '../escape-sequences.js';
-
 /** Lines of a step's output a report keeps; the step's log has all of it. */
 export const REPORT_OUTPUT_LINES = 200;
 /** And at most this many characters of them: a report of 500 steps stays a few MB. */
@@ -19,9 +17,4 @@ export function outputTail(output: string): { text: string; cut: boolean } {
     cut = true;
   }
   return { text: output === '' ? '' : `${text}\n`, cut };
-}
-
-/** Text without its terminal escape sequences, for reports that cannot show colours (JUnit, Markdown). */
-export function withoutEscapes(text: string): string {
-  return text.includes('\u001b') ? text.replace(ESCAPE_SEQUENCES, '') : text;
 }

@@ -1,4 +1,4 @@
-import { ESCAPE_SEQUENCES } from '../escape-sequences.js';
+import { withoutEscapes } from '../escape-sequences.js';
 
 /**
  * Text from a document or from a step's output, made safe to put on a terminal: every control
@@ -37,5 +37,5 @@ export function hasHiddenCharacters(text: string): boolean {
  * control character is shown as `showControls` shows it.
  */
 export function visibleOutput(text: string): string {
-  return showControls(text.includes('\u001b') ? text.replace(ESCAPE_SEQUENCES, '') : text);
+  return showControls(withoutEscapes(text));
 }

@@ -1,13 +1,10 @@
+import { withoutEscapes } from '../escape-sequences.js';
 export interface OutputBufferOptions {
   /** Complete lines kept; older ones are dropped (the step's log file has them all). */
   maxLines?: number;
   /** Characters kept of one line; the rest of a longer line is dropped. */
   maxLineLength?: number;
 }
-
-// Escape sequences (colours, cursor moves, titles) would break the pane's layout; the log keeps them.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching escape sequences is the point
-const ESCAPES = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])/g;
 
 /**
  * The output of the running (or last) step, kept off the React tree: a ring of the last
@@ -48,7 +45,8 @@ export class OutputBuffer {
 
   append(text: string): void {
     if (text === '') return;
-    const clean = text.includes('\u001b') ? text.replace(ESCAPES, '') : text;
+    // Escape sequences (colours, cursor moves, titles) would break the pane's layout; the log keeps them.
+    const clean = withoutEscapes(text);
     let from = 0;
     for (let newline = clean.indexOf('\n', from); newline !== -1; newline = clean.indexOf('\n', from)) {
       this.addToPartial(clean.slice(from, newline));
